@@ -1,0 +1,40 @@
+# Thin targets over the cartkg CLI. `make run` and `make test` are the README's quick start.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP_RUN := $(VENV)/.installed-run
+STAMP_TEST := $(VENV)/.installed-test
+
+.PHONY: run test bench fmt release clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP_RUN): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+$(STAMP_TEST): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $@ $(STAMP_RUN)
+
+## build, validate and store the graph, then show the trials it holds
+run: $(STAMP_RUN)
+	$(BIN)/cartkg build
+	$(BIN)/cartkg query trials
+
+## install with the test extras and run the tests
+test: $(STAMP_TEST)
+	$(BIN)/python -m pytest
+
+## speed and memory benchmarks (figures as ratios to baselines measured in the same run)
+bench: $(STAMP_TEST)
+	$(BIN)/python benchmarks/run.py
+
+## rewrite every Turtle file in canonical form
+fmt: $(STAMP_RUN)
+	$(BIN)/cartkg fmt
+	$(BIN)/ruff format src tests benchmarks 2>/dev/null || true
+
+clean:
+	rm -rf .cartkg dist build .pytest_cache .ruff_cache src/*.egg-info
