@@ -1,0 +1,310 @@
+"""The ``cartkg`` command line: a thin layer over the package.
+
+Exit codes: 0 ok, 1 the data failed a check, 2 usage or input error.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn
+from rich.table import Table
+
+from cartkg.build import BuildFailed, build
+from cartkg.dataset import Dataset
+from cartkg.errors import CartkgError, InputError
+from cartkg.fmt import format_files
+from cartkg.namespaces import converter, prefix_map
+from cartkg.paths import Project
+from cartkg.queries import EmbeddedClient, EndpointClient, QueryClient, get_query, load_queries
+from cartkg.queries import parse_query
+from cartkg.reason import reason as run_reasoner
+from cartkg.render import (
+    RESULT_FORMATS,
+    print_build,
+    print_reasoning,
+    print_validation,
+    result_table,
+    result_text,
+)
+from cartkg.store import open_store
+from cartkg.validate import validate as run_validation
+
+app = typer.Typer(
+    help="cartkg: a knowledge graph of engineered cell therapies in autoimmune disease.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+out = Console(soft_wrap=True)
+err = Console(stderr=True, soft_wrap=True)
+
+
+class _State:
+    root: Path | None = None
+
+
+state = _State()
+
+
+@app.callback()
+def main(
+    root: Annotated[
+        Path | None,
+        typer.Option(help="Project folder (default: found upward from the current folder)."),
+    ] = None,
+) -> None:
+    state.root = root
+
+
+def _project() -> Project:
+    return Project.find(state.root)
+
+
+@contextmanager
+def _reported() -> Iterator[None]:
+    """Turn cartkg errors into a message on stderr and their exit code."""
+    try:
+        yield
+    except BuildFailed as e:
+        report = e.report
+        if report.reasoning is not None and not report.reasoning.ok:
+            print_reasoning(err, report.reasoning, converter(_project().ontology_file))
+        if report.validation is not None and not report.validation.conforms:
+            print_validation(err, report.validation)
+        err.print(str(e), style="bold red")
+        raise typer.Exit(e.exit_code) from None
+    except CartkgError as e:
+        err.print(f"error: {e}", style="red", markup=False, highlight=False)
+        raise typer.Exit(e.exit_code) from None
+
+
+class _RichProgress:
+    """Shows build stages: a bar for parsing, a spinner for the others."""
+
+    def __init__(self, console: Console):
+        self.bar = Progress(
+            SpinnerColumn(), TextColumn("{task.description}"), BarColumn(),
+            MofNCompleteColumn(), console=console, transient=True,
+            disable=not console.is_terminal,
+        )
+        self.task = None
+
+    def start(self, stage: str, total: int | None = None) -> None:
+        self.bar.start()
+        self.task = self.bar.add_task(stage, total=total)
+
+    def advance(self) -> None:
+        if self.task is not None:
+            self.bar.advance(self.task)
+
+    def finish(self, stage: str, seconds: float) -> None:
+        self.bar.stop()
+        if self.task is not None:
+            self.bar.remove_task(self.task)
+        self.task = None
+
+
+StoreOption = Annotated[
+    Path | None, typer.Option("--store", help="Store folder (default: .cartkg/store).")
+]
+
+
+@app.command("build")
+def build_cmd(
+    store: StoreOption = None,
+    memory: Annotated[bool, typer.Option("--memory", help="Build in memory; store nothing.")] = False,
+    no_reason: Annotated[
+        bool, typer.Option("--no-reason", help="Skip the HermiT consistency check.")
+    ] = False,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="List every graph.")] = False,
+) -> None:
+    """Load every file, reason, validate, and store the graph if every check passed."""
+    with _reported():
+        project = _project()
+        target = None if memory else (store or project.default_store)
+        report = build(project, target, run_reasoner=not no_reason, progress=_RichProgress(err))
+        print_build(out, report, verbose)
+        if report.reasoning is not None:
+            print_reasoning(out, report.reasoning, converter(project.ontology_file))
+        if report.validation is not None and report.validation.results:
+            print_validation(out, report.validation)
+        elif report.validation is not None:
+            out.print("SHACL: 0 violations, 0 warnings", style="green")
+        if report.stored:
+            out.print(f"Stored in {target}", style="green")
+        else:
+            out.print("Built in memory; nothing stored", style="green")
+
+
+@app.command("validate")
+def validate_cmd(
+    paths: Annotated[
+        list[Path] | None,
+        typer.Argument(help="Files to validate (default: all). A file outside the project is "
+                       "validated together with the project's graph."),
+    ] = None,
+    fmt: Annotated[str, typer.Option("--format", "-f", help="text, turtle or json")] = "text",
+) -> None:
+    """SHACL validation of the ontology and data against the shapes."""
+    with _reported():
+        if fmt not in ("text", "turtle", "json"):
+            raise InputError(f"unknown format {fmt!r}: use text, turtle or json")
+        project = _project()
+        paths = [p for p in paths or []]
+        for p in paths:
+            if not p.is_file():
+                raise InputError(f"{p}: no such file")
+        dataset = Dataset.load(project, extra=paths)
+        only = [project.source_file(p) for p in paths] or None
+        report = run_validation(dataset, converter(project.ontology_file), only)
+        if fmt == "json":
+            out.print(report.to_json(), markup=False, highlight=False)
+        elif fmt == "turtle":
+            out.print(report.to_turtle(), markup=False, highlight=False)
+        else:
+            print_validation(out, report)
+        if not report.conforms:
+            raise typer.Exit(1)
+
+
+@app.command("reason")
+def reason_cmd(
+    explain: Annotated[
+        bool, typer.Option(help="On inconsistency, find the individuals involved.")
+    ] = True,
+) -> None:
+    """Check with HermiT that the ontology and data are consistent."""
+    with _reported():
+        project = _project()
+        report = run_reasoner(Dataset.load(project), explain=explain)
+        print_reasoning(out, report, converter(project.ontology_file))
+        if not report.ok:
+            raise typer.Exit(1)
+
+
+@app.command("queries")
+def queries_cmd() -> None:
+    """List the stored queries: slug, summary, parameters."""
+    with _reported():
+        table = Table(title="Stored queries")
+        table.add_column("slug", style="bold")
+        table.add_column("summary")
+        table.add_column("parameters")
+        for q in load_queries(_project().queries_dir).values():
+            params = ", ".join(
+                f"{p.name}: {p.type}" + ("" if p.required else " (optional)") for p in q.params
+            )
+            table.add_row(q.slug, q.summary, params)
+        out.print(table)
+
+
+def _client(project: Project, store: Path | None, endpoint: str | None) -> QueryClient:
+    prefixes = prefix_map(project.ontology_file)
+    conv = converter(project.ontology_file)
+    if endpoint:
+        return EndpointClient(endpoint, project.queries_dir, conv, prefixes)
+    return EmbeddedClient(open_store(store or project.default_store), project.queries_dir,
+                          conv, prefixes)
+
+
+def _parse_params(raw: list[str]) -> dict[str, str]:
+    params = {}
+    for item in raw:
+        if "=" not in item:
+            raise InputError(f"--param takes NAME=VALUE, got {item!r}")
+        name, value = item.split("=", 1)
+        params[name.strip()] = value
+    return params
+
+
+@app.command("query")
+def query_cmd(
+    slug: Annotated[str | None, typer.Argument(help="A stored query (see `cartkg queries`).")] = None,
+    param: Annotated[
+        list[str] | None, typer.Option("--param", "-p", help="NAME=VALUE, repeatable.")
+    ] = None,
+    fmt: Annotated[str, typer.Option("--format", "-f", help="table, csv, tsv or json")] = "table",
+    file: Annotated[Path | None, typer.Option("--file", help="Run the query in this file.")] = None,
+    endpoint: Annotated[
+        str | None, typer.Option(help="Run on this SPARQL 1.1 endpoint instead of the store.")
+    ] = None,
+    store: StoreOption = None,
+) -> None:
+    """Run a stored query (or --file Q.rq) on the embedded store or an endpoint."""
+    with _reported():
+        if fmt not in RESULT_FORMATS:
+            raise InputError(f"unknown format {fmt!r}: use {', '.join(RESULT_FORMATS)}")
+        if (slug is None) == (file is None):
+            raise InputError("give either a stored query's slug or --file Q.rq")
+        project = _project()
+        if file is not None:
+            if not file.is_file():
+                raise InputError(f"{file}: no such file")
+            query = parse_query(file.read_text(encoding="utf-8"), file.stem, file)
+        else:
+            query = get_query(project.queries_dir, slug or "")
+        params = _parse_params(param or [])
+        query.bind(params, converter(project.ontology_file))  # fail on bad params before opening
+        result = _client(project, store, endpoint).run(query, params)
+        if fmt == "table" and result.type != "CONSTRUCT":
+            out.print(result_table(result, converter(project.ontology_file), query.summary or None))
+        else:
+            sys.stdout.write(result_text(result, fmt))
+
+
+@app.command("fmt")
+def fmt_cmd(
+    paths: Annotated[
+        list[Path] | None, typer.Argument(help="Files to format (default: every .ttl file).")
+    ] = None,
+    check: Annotated[
+        bool, typer.Option("--check", help="Only report files that are not canonical; exit 1.")
+    ] = False,
+) -> None:
+    """Rewrite Turtle files in canonical form (checked isomorphic to the original)."""
+    with _reported():
+        project = _project()
+        files = [p for p in paths or []] or [f.path for f in project.source_files()]
+        for p in files:
+            if not p.is_file():
+                raise InputError(f"{p}: no such file")
+        report = format_files(project, prefix_map(project.ontology_file), files, check)
+        for f in report.dropped_comments:
+            err.print(f"warning: {f} had # comments, which canonical Turtle drops: "
+                      "use rdfs:comment or skos:editorialNote", style="yellow")
+        if check:
+            for f in report.changed:
+                out.print(f"not canonical: {f}")
+            if report.changed:
+                out.print(f"{len(report.changed)} file(s) not canonical: run `cartkg fmt`")
+                raise typer.Exit(1)
+            out.print(f"{len(report.unchanged)} file(s) canonical", style="green")
+        else:
+            for f in report.changed:
+                out.print(f"formatted {f}")
+            out.print(f"{len(report.changed)} formatted, {len(report.unchanged)} already canonical")
+
+
+@app.command("stats")
+def stats_cmd(
+    store: StoreOption = None,
+    endpoint: Annotated[str | None, typer.Option(help="Count on this endpoint instead.")] = None,
+    fmt: Annotated[str, typer.Option("--format", "-f", help="table, csv, tsv or json")] = "table",
+) -> None:
+    """Counts of programs, products, trials, designations, safety events and sources."""
+    with _reported():
+        if fmt not in RESULT_FORMATS:
+            raise InputError(f"unknown format {fmt!r}: use {', '.join(RESULT_FORMATS)}")
+        project = _project()
+        result = _client(project, store, endpoint).run_query("stats")
+        if fmt == "table":
+            out.print(result_table(result, converter(project.ontology_file), "cartkg"))
+        else:
+            sys.stdout.write(result_text(result, fmt))

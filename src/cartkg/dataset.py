@@ -1,0 +1,107 @@
+"""Assemble the graph: every Turtle file of the project in its own named graph.
+
+The named graph is ``https://w3id.org/cartkg/graph/<kind>/<key>`` (see ``paths``), so every
+triple can be traced back to the file it came from.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyoxigraph as ox
+from rdflib import Graph
+
+from cartkg.errors import RdfSyntaxError, SyntaxProblem
+from cartkg.io import parse_turtle, rdflib_graph
+from cartkg.paths import ROLES, Project, SourceFile, check_unique_graphs
+
+
+@dataclass(frozen=True)
+class LoadedFile:
+    source: SourceFile
+    triples: int
+
+
+class Dataset:
+    """The project's files loaded into a pyoxigraph store, one named graph per file."""
+
+    def __init__(self, project: Project, store: ox.Store, files: Sequence[LoadedFile]):
+        self.project = project
+        self.store = store
+        self.files = list(files)
+        self._by_graph = {f.source.graph: f for f in self.files}
+
+    @classmethod
+    def load(
+        cls,
+        project: Project,
+        store: ox.Store | None = None,
+        extra: Iterable[Path] = (),
+        on_file: Callable[[SourceFile], None] | None = None,
+    ) -> Dataset:
+        """Parse every project file (and ``extra`` files) into ``store`` (default: in memory).
+
+        Every file is parsed before anything is reported, so one run names every syntax error.
+        """
+        store = ox.Store() if store is None else store
+        sources = project.source_files(ROLES)
+        known = {s.path for s in sources}
+        sources += [project.source_file(p) for p in extra if p.resolve() not in known]
+        check_unique_graphs(sources)
+        loaded: list[LoadedFile] = []
+        problems: list[SyntaxProblem] = []
+        for source in sources:
+            result = parse_turtle(source)
+            if isinstance(result, SyntaxProblem):
+                problems.append(result)
+            elif not problems:
+                store.bulk_extend(result)
+                loaded.append(LoadedFile(source, len(result)))
+            if on_file is not None:
+                on_file(source)
+        if problems:
+            raise RdfSyntaxError(problems)
+        return cls(project, store, loaded)
+
+    def graph_names(self, *roles: str) -> list[ox.NamedNode]:
+        """The named graphs of the files with the given roles (all files when none given)."""
+        return [
+            ox.NamedNode(f.source.graph)
+            for f in self.files
+            if not roles or f.source.role in roles
+        ]
+
+    def quads(self, *roles: str) -> Iterator[ox.Quad]:
+        """Every quad of the files with the given roles."""
+        for graph in self.graph_names(*roles):
+            yield from self.store.quads_for_pattern(None, None, None, graph)
+
+    def rdflib_graph(self, *roles: str) -> Graph:
+        """The union of the files with the given roles, as one rdflib graph."""
+        return rdflib_graph(self.quads(*roles))
+
+    def file_of_graph(self, graph: str) -> LoadedFile | None:
+        return self._by_graph.get(graph)
+
+    def files_describing(self, node: ox.NamedNode | ox.BlankNode) -> list[str]:
+        """The files (relative paths) in which ``node`` is the subject of a triple."""
+        files = set()
+        for q in self.store.quads_for_pattern(node, None, None, None):
+            loaded = self._by_graph.get(getattr(q.graph_name, "value", ""))
+            if loaded is not None:
+                files.add(loaded.source.relpath)
+        return sorted(files)
+
+    def subjects_of(self, files: Iterable[SourceFile]) -> set[ox.NamedNode | ox.BlankNode]:
+        """Every subject of the given files."""
+        subjects = set()
+        for f in files:
+            graph = ox.NamedNode(f.graph)
+            subjects.update(q.subject for q in self.store.quads_for_pattern(None, None, None, graph))
+        return subjects
+
+    @property
+    def triple_count(self) -> int:
+        return sum(f.triples for f in self.files)

@@ -1,0 +1,63 @@
+"""Namespaces the code names, and the project's prefix map, declared once in the ontology header.
+
+The ontology header lists every prefix as a SHACL prefix declaration (``sh:declare``), so shapes,
+queries, the formatter and the CLI all read the same map from one place.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+import curies
+import pyoxigraph as ox
+from rdflib import Namespace
+
+from cartkg.errors import InputError
+
+CARTKG = Namespace("https://w3id.org/cartkg/vocab/")
+SHAPES = Namespace("https://w3id.org/cartkg/shapes/")
+QUERY = Namespace("https://w3id.org/cartkg/query/")
+GRAPH = Namespace("https://w3id.org/cartkg/graph/")
+SH = Namespace("http://www.w3.org/ns/shacl#")
+
+_PREFIX_QUERY = """
+PREFIX sh: <http://www.w3.org/ns/shacl#>
+SELECT ?prefix ?namespace WHERE {
+  ?ontology a <http://www.w3.org/2002/07/owl#Ontology> ; sh:declare ?d .
+  ?d sh:prefix ?prefix ; sh:namespace ?namespace .
+}
+"""
+
+
+def prefix_map(ontology_file: Path) -> dict[str, str]:
+    """The prefix map declared in the ontology header, in declaration-independent sorted order."""
+    return dict(_prefix_map(ontology_file.resolve(), ontology_file.stat().st_mtime_ns))
+
+
+@lru_cache(maxsize=4)
+def _prefix_map(path: Path, _mtime: int) -> tuple[tuple[str, str], ...]:
+    store = ox.Store()
+    try:
+        store.load(path=str(path), format=ox.RdfFormat.TURTLE)
+    except SyntaxError as e:
+        raise InputError(f"{path}: cannot read the prefix map: {e}") from None
+    pairs: dict[str, str] = {}
+    for row in store.query(_PREFIX_QUERY):
+        prefix, namespace = row["prefix"].value, row["namespace"].value
+        if pairs.get(prefix, namespace) != namespace:
+            raise InputError(f"{path}: prefix {prefix!r} is declared twice, with two namespaces")
+        pairs[prefix] = namespace
+    if not pairs:
+        raise InputError(f"{path}: the ontology header declares no prefixes (sh:declare)")
+    return tuple(sorted(pairs.items()))
+
+
+def converter(ontology_file: Path) -> curies.Converter:
+    """A CURIE converter over the project's prefix map (fails on a namespace declared twice)."""
+    return curies.Converter.from_prefix_map(prefix_map(ontology_file))
+
+
+def sparql_prologue(prefixes: dict[str, str]) -> str:
+    """PREFIX declarations for every prefix of the map."""
+    return "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in prefixes.items())

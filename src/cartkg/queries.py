@@ -1,0 +1,342 @@
+"""Stored SPARQL queries: reading them, binding their parameters, running them anywhere.
+
+A stored query is ``queries/<slug>.rq``: a header of ``#+ `` lines in YAML (the grlc
+convention: ``summary``, ``description``, ``tags``, ``params``), then the query. Parameters are
+variables named ``?_name``. They are bound by the engine, never pasted into the text: the
+embedded store substitutes them (pyoxigraph ``substitutions``, SEP-0007), and a remote endpoint
+gets them as a ``VALUES`` block at the start of the ``WHERE`` group, written from RDF terms.
+
+Prefixes come from the ontology header; a query may leave out its PREFIX lines.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from io import BytesIO
+from pathlib import Path
+from typing import Any
+from urllib.error import URLError
+
+import curies
+import pyoxigraph as ox
+import yaml
+from rdflib import XSD, Graph, Literal, URIRef, Variable
+from rdflib.query import Result
+from rdflib.term import Node
+from SPARQLWrapper import JSON, POST, TURTLE, SPARQLExceptions, SPARQLWrapper
+
+from cartkg.errors import InputError
+from cartkg.io import from_rdflib, to_rdflib
+from cartkg.namespaces import QUERY, sparql_prologue
+
+PARAM_TYPES = ("iri", "string", "integer", "decimal", "date", "boolean")
+_PARAM_VAR = re.compile(r"[?$]_([A-Za-z][A-Za-z0-9_]*)")
+
+
+@dataclass(frozen=True)
+class Param:
+    name: str
+    type: str = "string"
+    required: bool = True
+    description: str = ""
+    prefix: str | None = None  # for iri parameters: a bare key is read as prefix:key
+
+    def term(self, raw: str, converter: curies.Converter) -> Node:
+        """The RDF term for a value given on the command line or from Python."""
+        raw = raw.strip()
+        try:
+            if self.type == "iri":
+                return URIRef(_expand(raw, self.prefix, converter))
+            if self.type == "integer":
+                return Literal(int(raw), datatype=XSD.integer)
+            if self.type == "decimal":
+                return Literal(Decimal(raw), datatype=XSD.decimal)
+            if self.type == "date":
+                return Literal(date.fromisoformat(raw).isoformat(), datatype=XSD.date)
+            if self.type == "boolean":
+                if raw.lower() not in ("true", "false"):
+                    raise ValueError("expected true or false")
+                return Literal(raw.lower() == "true", datatype=XSD.boolean)
+            return Literal(raw)
+        except (ValueError, InvalidOperation) as e:
+            raise InputError(
+                f"parameter {self.name!r} expects {self.type}, got {raw!r} ({e})"
+            ) from None
+
+
+def _expand(raw: str, prefix: str | None, converter: curies.Converter) -> str:
+    if raw.startswith("<") and raw.endswith(">"):
+        raw = raw[1:-1]
+    if re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*://", raw):
+        return raw
+    if ":" in raw:
+        expanded = converter.expand(raw)
+        if expanded is None:
+            raise ValueError(f"unknown prefix in {raw!r}")
+        return expanded
+    if prefix is not None:
+        expanded = converter.expand(f"{prefix}:{raw}")
+        if expanded is not None:
+            return expanded
+    raise ValueError("give a full IRI, a CURIE such as program:rese-cel, or a key")
+
+
+@dataclass(frozen=True)
+class StoredQuery:
+    slug: str
+    body: str
+    summary: str = ""
+    description: str = ""
+    tags: tuple[str, ...] = ()
+    params: tuple[Param, ...] = ()
+    path: Path | None = None
+
+    @property
+    def iri(self) -> str:
+        return str(QUERY[self.slug])
+
+    def param(self, name: str) -> Param | None:
+        return next((p for p in self.params if p.name == name), None)
+
+    def bind(self, values: Mapping[str, Any], converter: curies.Converter) -> dict[str, Node]:
+        """RDF terms for the given parameter values; names every mistake."""
+        unknown = sorted(set(values) - {p.name for p in self.params})
+        if unknown:
+            raise InputError(
+                f"query {self.slug!r} has no parameter {', '.join(map(repr, unknown))}; "
+                f"{_describe_params(self)}"
+            )
+        bound: dict[str, Node] = {}
+        for p in self.params:
+            value = values.get(p.name)
+            if value is None or value == "":
+                if p.required:
+                    raise InputError(
+                        f"query {self.slug!r} needs parameter {p.name!r}; {_describe_params(self)}"
+                    )
+                continue
+            bound[p.name] = value if isinstance(value, Node) else p.term(str(value), converter)
+        return bound
+
+
+def _describe_params(query: StoredQuery) -> str:
+    if not query.params:
+        return "it takes no parameters"
+    parts = [
+        f"{p.name} ({p.type}{'' if p.required else ', optional'})"
+        + (f": {p.description}" if p.description else "")
+        for p in query.params
+    ]
+    return "its parameters are " + "; ".join(parts)
+
+
+def parse_query(text: str, slug: str, path: Path | None = None) -> StoredQuery:
+    """Read a stored query: the ``#+`` YAML header, then the SPARQL body."""
+    where = str(path) if path else slug
+    header_lines, body_lines = [], []
+    in_header = True
+    for line in text.splitlines():
+        if in_header and line.startswith("#+"):
+            header_lines.append(line[3:] if line.startswith("#+ ") else line[2:])
+        else:
+            in_header = False
+            body_lines.append(line)
+    try:
+        header = yaml.safe_load("\n".join(header_lines)) or {}
+    except yaml.YAMLError as e:
+        raise InputError(f"{where}: the #+ header is not valid YAML: {e}") from None
+    if not isinstance(header, dict):
+        raise InputError(f"{where}: the #+ header must be YAML keys such as 'summary:'")
+    body = "\n".join(body_lines).strip() + "\n"
+    params = tuple(_param(where, p) for p in header.get("params") or [])
+    declared = {p.name for p in params}
+    used = set(_PARAM_VAR.findall(_strip_comments_and_strings(body)))
+    if used != declared:
+        missing, extra = sorted(used - declared), sorted(declared - used)
+        raise InputError(
+            f"{where}: parameters in the header and the query disagree"
+            + (f"; used but not declared: {', '.join(missing)}" if missing else "")
+            + (f"; declared but not used: {', '.join(extra)}" if extra else "")
+        )
+    tags = header.get("tags") or ()
+    return StoredQuery(
+        slug=slug,
+        body=body,
+        summary=str(header.get("summary", "")).strip(),
+        description=str(header.get("description", "")).strip(),
+        tags=tuple(str(t) for t in ([tags] if isinstance(tags, str) else tags)),
+        params=params,
+        path=path,
+    )
+
+
+def _param(where: str, spec: Any) -> Param:
+    if not isinstance(spec, dict) or "name" not in spec:
+        raise InputError(f"{where}: each entry of params needs at least a name: {spec!r}")
+    kind = spec.get("type", "string")
+    if kind not in PARAM_TYPES:
+        raise InputError(f"{where}: parameter {spec['name']!r} has unknown type {kind!r}")
+    return Param(
+        name=str(spec["name"]),
+        type=kind,
+        required=bool(spec.get("required", True)),
+        description=str(spec.get("description", "")).strip(),
+        prefix=spec.get("prefix"),
+    )
+
+
+def load_queries(folder: Path) -> dict[str, StoredQuery]:
+    """Every stored query of the folder, by slug."""
+    return {
+        p.stem: parse_query(p.read_text(encoding="utf-8"), p.stem, p)
+        for p in sorted(folder.glob("*.rq"))
+    }
+
+
+def get_query(folder: Path, slug: str) -> StoredQuery:
+    queries = load_queries(folder)
+    if slug not in queries:
+        known = ", ".join(queries) or "(none)"
+        raise InputError(f"no stored query {slug!r}; the stored queries are: {known}")
+    return queries[slug]
+
+
+def _strip_comments_and_strings(sparql: str) -> str:
+    """The query with comments, strings and IRIs blanked out, so only syntax remains."""
+    pattern = re.compile(
+        r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:\\.|[^"\\\n])*"|\'(?:\\.|[^\'\\\n])*\''
+        r"|<[^<>\"{}|^`\\\s]*>|#[^\n]*"
+    )
+    return pattern.sub(lambda m: " " * len(m.group(0)), sparql)
+
+
+def with_values(sparql: str, bindings: Mapping[str, Node]) -> str:
+    """The query with a VALUES block for the bindings at the start of its WHERE group."""
+    if not bindings:
+        return sparql
+    names = sorted(bindings)
+    row = " ".join(str(from_rdflib(bindings[n])) for n in names)
+    block = f"\n  VALUES ({' '.join('?_' + n for n in names)}) {{ ({row}) }}\n"
+    position = _where_brace(sparql)
+    return sparql[: position + 1] + block + sparql[position + 1 :]
+
+
+def _where_brace(sparql: str) -> int:
+    """Offset of the '{' that opens the query's WHERE group."""
+    syntax = _strip_comments_and_strings(sparql)
+    construct = re.search(r"\bCONSTRUCT\b", syntax, re.IGNORECASE)
+    where = re.search(r"\bWHERE\b", syntax, re.IGNORECASE)
+    if construct and where:
+        start = where.end()
+    elif construct:
+        start = construct.end()
+        start = syntax.index("{", start) + 1  # skip the template
+        start = _matching(syntax, start - 1) + 1
+    else:
+        start = 0
+    return syntax.index("{", start)
+
+
+def _matching(syntax: str, open_at: int) -> int:
+    depth = 0
+    for i in range(open_at, len(syntax)):
+        if syntax[i] == "{":
+            depth += 1
+        elif syntax[i] == "}":
+            depth -= 1
+            if depth == 0:
+                return i
+    raise InputError("unbalanced braces in the query")
+
+
+@dataclass
+class QueryClient:
+    """Runs queries on a backend; subclasses say how. ``run_query`` works the same on all."""
+
+    queries_dir: Path
+    converter: curies.Converter
+    prefixes: dict[str, str] = field(default_factory=dict)
+
+    def run_query(self, slug: str, **params: Any) -> Result:
+        """Run a stored query by slug with keyword parameters."""
+        return self.run(get_query(self.queries_dir, slug), params)
+
+    def run(self, query: StoredQuery, params: Mapping[str, Any] | None = None) -> Result:
+        bindings = query.bind(params or {}, self.converter)
+        return self.execute(sparql_prologue(self.prefixes) + query.body, bindings)
+
+    def execute(self, sparql: str, bindings: Mapping[str, Node]) -> Result:
+        raise NotImplementedError
+
+
+class EmbeddedClient(QueryClient):
+    """Queries on a pyoxigraph store; the default graph is the union of all named graphs."""
+
+    def __init__(self, store: ox.Store, queries_dir: Path, converter: curies.Converter,
+                 prefixes: dict[str, str]):
+        super().__init__(queries_dir, converter, prefixes)
+        self.store = store
+
+    def execute(self, sparql: str, bindings: Mapping[str, Node]) -> Result:
+        substitutions = {ox.Variable("_" + k): from_rdflib(v) for k, v in bindings.items()}
+        try:
+            answer = self.store.query(
+                sparql, use_default_graph_as_union=True, substitutions=substitutions
+            )
+        except SyntaxError as e:
+            raise InputError(f"the query does not parse: {e}") from None
+        return _rdflib_result(answer)
+
+
+def _rdflib_result(answer: Any) -> Result:
+    if isinstance(answer, ox.QuerySolutions):
+        result = Result("SELECT")
+        result.vars = [Variable(v.value) for v in answer.variables]
+        result.bindings = [
+            {result.vars[i]: to_rdflib(t) for i, t in enumerate(row) if t is not None}
+            for row in answer
+        ]
+        return result
+    if isinstance(answer, ox.QueryBoolean):
+        result = Result("ASK")
+        result.askAnswer = bool(answer)
+        return result
+    result = Result("CONSTRUCT")
+    graph = Graph()
+    for t in answer:
+        graph.add((to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object)))
+    result.graph = graph
+    return result
+
+
+class EndpointClient(QueryClient):
+    """Queries on any SPARQL 1.1 endpoint, through SPARQLWrapper."""
+
+    def __init__(self, endpoint: str, queries_dir: Path, converter: curies.Converter,
+                 prefixes: dict[str, str], timeout: int = 60):
+        super().__init__(queries_dir, converter, prefixes)
+        if not re.match(r"^https?://[^/\s]+", endpoint):
+            raise InputError(f"not an http(s) endpoint URL: {endpoint!r}")
+        self.endpoint = endpoint
+        self.timeout = timeout
+
+    def execute(self, sparql: str, bindings: Mapping[str, Node]) -> Result:
+        client = SPARQLWrapper(self.endpoint)
+        client.setMethod(POST)
+        client.setTimeout(self.timeout)
+        client.setQuery(with_values(sparql, bindings))
+        graph_form = client.queryType in ("CONSTRUCT", "DESCRIBE")
+        client.setReturnFormat(TURTLE if graph_form else JSON)
+        try:
+            payload = client.query().response.read()
+        except (SPARQLExceptions.SPARQLWrapperException, URLError, OSError) as e:
+            raise InputError(f"the endpoint {self.endpoint} did not answer the query: {e}") from None
+        if graph_form:
+            result = Result("CONSTRUCT")
+            result.graph = Graph().parse(data=payload, format="turtle")
+            return result
+        return Result.parse(BytesIO(payload), format="json")

@@ -1,0 +1,135 @@
+"""How results look: rich tables for people, CSV / TSV / SPARQL JSON for programs."""
+
+from __future__ import annotations
+
+from collections import Counter
+from io import BytesIO
+
+import curies
+from rdflib import Literal, URIRef
+from rdflib.query import Result
+from rdflib.term import Node
+from rich.console import Console
+from rich.table import Table
+
+from cartkg.build import BuildReport
+from cartkg.io import from_rdflib
+from cartkg.reason import ReasonReport
+from cartkg.validate import ValidationReport
+
+RESULT_FORMATS = ("table", "csv", "tsv", "json")
+_STYLE = {"Violation": "bold red", "Warning": "yellow", "Info": "cyan"}
+
+
+def show_term(term: Node | None, converter: curies.Converter) -> str:
+    if term is None:
+        return ""
+    if isinstance(term, URIRef):
+        return converter.compress(str(term)) or str(term)
+    if isinstance(term, Literal):
+        return str(term)
+    return f"_:{term}"
+
+
+def result_text(result: Result, fmt: str) -> str:
+    """A query result as CSV, TSV or SPARQL JSON (the W3C result formats)."""
+    if result.type == "CONSTRUCT":
+        return result.graph.serialize(format="longturtle", canon=True)
+    if fmt == "tsv":
+        if result.type == "ASK":
+            return "true\n" if result.askAnswer else "false\n"
+        lines = ["\t".join(f"?{v}" for v in result.vars)]
+        for row in result:
+            lines.append("\t".join("" if t is None else str(from_rdflib(t)) for t in row))
+        return "\n".join(lines) + "\n"
+    buffer = BytesIO()
+    result.serialize(buffer, format="json" if fmt == "json" else "csv", encoding="utf-8")
+    return buffer.getvalue().decode("utf-8")
+
+
+def result_table(result: Result, converter: curies.Converter, title: str | None = None) -> Table:
+    if result.type == "ASK":
+        table = Table(title=title)
+        table.add_column("answer")
+        table.add_row("yes" if result.askAnswer else "no")
+        return table
+    table = Table(title=title, show_lines=False)
+    for var in result.vars:
+        table.add_column(str(var), overflow="fold")
+    for row in result:
+        table.add_row(*(show_term(t, converter) for t in row))
+    table.caption = f"{len(result)} row{'s' if len(result) != 1 else ''}"
+    return table
+
+
+def print_validation(console: Console, report: ValidationReport) -> None:
+    """The report grouped by file, then focus node: shape, path, message, severity."""
+    for file, nodes in report.by_file().items():
+        console.print(f"[bold]{file}[/bold]")
+        for node, results in nodes.items():
+            console.print(f"  {node}", markup=False, highlight=False)
+            for r in results:
+                style = _STYLE.get(r.severity, "")
+                where = f" ({r.path})" if r.path else ""
+                value = f" [value: {r.value}]" if r.value else ""
+                console.print(f"    [{style}]{r.severity}[/{style}] ", end="")
+                console.print(f"{r.shape_name}{where}: {r.message}{value}",
+                              markup=False, highlight=False)
+    console.print(
+        f"{report.violations} violation(s), {report.warnings} warning(s)"
+        + (" - conforms" if report.conforms else " - does not conform"),
+        style="green" if report.conforms else "bold red",
+    )
+
+
+def print_reasoning(console: Console, report: ReasonReport, converter: curies.Converter) -> None:
+    if report.consistent:
+        console.print(f"HermiT: consistent ({report.seconds:.1f} s, {report.runs} run(s))",
+                      style="green")
+    else:
+        console.print("HermiT: the ontology and data are INCONSISTENT", style="bold red")
+        if report.explained and not report.culprits:
+            console.print("  the ontology files alone are inconsistent")
+        for c in report.culprits:
+            types = ", ".join(converter.compress(t) or t for t in c.types) or "no asserted type"
+            files = ", ".join(c.files)
+            console.print(f"  {converter.compress(c.iri) or c.iri} ({types}) in {files}")
+        if not report.explained:
+            console.print("  (the individuals involved could not be narrowed down in "
+                          f"{report.runs} reasoner runs)")
+    for cls in report.unsatisfiable:
+        console.print(f"  unsatisfiable class: {converter.compress(cls) or cls}", style="bold red")
+    if report.inferred:
+        kinds = Counter(converter.compress(p) or p for _, p, _ in report.inferred)
+        summary = ", ".join(f"{n} {k}" for k, n in sorted(kinds.items()))
+        console.print(f"  inferred: {summary}")
+
+
+def print_build(console: Console, report: BuildReport, verbose: bool = False) -> None:
+    """Files and triples per graph, counts, checks and seconds per stage."""
+    files = report.files
+    by_kind: Counter[str] = Counter()
+    triples_by_kind: Counter[str] = Counter()
+    for f in files:
+        by_kind[f.source.kind] += 1
+        triples_by_kind[f.source.kind] += f.triples
+    table = Table(title="Graphs")
+    table.add_column("named graph")
+    table.add_column("file")
+    table.add_column("triples", justify="right")
+    if verbose or len(files) <= 30:
+        for f in files:
+            table.add_row(f"graph:{f.source.kind}/{f.source.key}", f.source.relpath, str(f.triples))
+    else:
+        for kind in sorted(by_kind):
+            table.add_row(f"graph:{kind}/*", f"{by_kind[kind]} files", str(triples_by_kind[kind]))
+    if report.reasoning is not None and report.reasoning.inferred:
+        table.add_row("graph:inferred/hermit", "(HermiT)", str(len(report.reasoning.inferred)))
+    table.caption = f"{len(files)} files, {sum(f.triples for f in files)} triples"
+    console.print(table)
+    if report.counts:
+        console.print(
+            "Entities: " + ", ".join(f"{n} {k}" for k, n in sorted(report.counts.items()))
+        )
+    stages = ", ".join(f"{k} {v:.2f} s" for k, v in report.stages.items())
+    console.print(f"Stages: {stages}")

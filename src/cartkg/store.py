@@ -1,0 +1,127 @@
+"""The persistent pyoxigraph store, and swapping a new build in only when it passed every check.
+
+``.cartkg/store`` is a symbolic link to a store folder beside it. A build writes a new folder
+(``store-<time>-<pid>``), and when every check has passed replaces the link in one atomic
+``rename``: readers see the old store or the new one, never a half-written one, and a failed
+build leaves the old store as it was. A lock file keeps two builds from swapping at once.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import gc
+import os
+import shutil
+import time
+from pathlib import Path
+from types import TracebackType
+
+import pyoxigraph as ox
+
+from cartkg.errors import InputError
+
+
+def open_store(path: Path) -> ox.Store:
+    """The built store at ``path``, read-only."""
+    if not path.is_dir():
+        raise InputError(f"no built store at {path}: run `cartkg build` first")
+    try:
+        return ox.Store.read_only(str(path))
+    except OSError as e:
+        raise InputError(f"cannot open the store at {path}: {e}") from None
+
+
+class StagedStore:
+    """A new store written beside ``target``, swapped in by :meth:`commit`, or thrown away.
+
+    With ``target=None`` the store lives in memory and commit does nothing.
+    """
+
+    def __init__(self, target: Path | None):
+        self.target = target
+        self._lock_file = None
+        if target is None:
+            self.folder = None
+            self.store = ox.Store()
+            return
+        target = target.absolute()
+        self.target = target
+        target.parent.mkdir(parents=True, exist_ok=True)
+        self._lock_file = open(target.parent / f"{target.name}.lock", "w")  # noqa: SIM115
+        try:
+            fcntl.flock(self._lock_file, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            self._lock_file.close()
+            raise InputError(f"another build is writing {target}; wait for it to finish") from None
+        self._remove_leftovers()
+        stamp = time.strftime("%Y%m%dT%H%M%S")
+        self.folder = target.parent / f"{target.name}-{stamp}-{os.getpid()}"
+        self.store = ox.Store(str(self.folder))
+
+    def commit(self) -> None:
+        """Make the new store the one at ``target``, atomically."""
+        if self.target is None or self.folder is None:
+            return
+        self.store.flush()
+        self._close_store()
+        link = self.target.parent / f".{self.target.name}.link-{os.getpid()}"
+        link.unlink(missing_ok=True)
+        os.symlink(self.folder.name, link)
+        previous = _resolve_own(self.target)
+        if self.target.exists() and not self.target.is_symlink():
+            # a plain folder left by something else: move it aside, then link (not atomic)
+            aside = self.target.parent / f"{self.target.name}-replaced-{os.getpid()}"
+            self.target.rename(aside)
+            previous = aside
+        os.replace(link, self.target)
+        if previous is not None and previous != self.folder:
+            shutil.rmtree(previous, ignore_errors=True)
+        self.folder = None
+        self._unlock()
+
+    def discard(self) -> None:
+        """Throw the new store away; the old one is untouched."""
+        self._close_store()
+        if self.folder is not None:
+            shutil.rmtree(self.folder, ignore_errors=True)
+            self.folder = None
+        self._unlock()
+
+    def _close_store(self) -> None:
+        # pyoxigraph closes the RocksDB files when the Store is garbage collected
+        self.store = None  # type: ignore[assignment]
+        gc.collect()
+
+    def _unlock(self) -> None:
+        if self._lock_file is not None:
+            fcntl.flock(self._lock_file, fcntl.LOCK_UN)
+            self._lock_file.close()
+            self._lock_file = None
+
+    def _remove_leftovers(self) -> None:
+        """Folders of builds that crashed before commit or discard (we hold the lock)."""
+        assert self.target is not None
+        current = _resolve_own(self.target)
+        for folder in self.target.parent.glob(f"{self.target.name}-*"):
+            if folder.is_dir() and folder != current:
+                shutil.rmtree(folder, ignore_errors=True)
+
+    def __enter__(self) -> StagedStore:
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        trace: TracebackType | None,
+    ) -> None:
+        if self.folder is not None or self._lock_file is not None:
+            self.discard()
+
+
+def _resolve_own(target: Path) -> Path | None:
+    """The store folder ``target`` links to, if it is a link to a folder beside it."""
+    if not target.is_symlink():
+        return None
+    resolved = (target.parent / os.readlink(target)).absolute()
+    return resolved if resolved.parent == target.parent.absolute() else None

@@ -1,0 +1,197 @@
+"""SHACL validation with pySHACL, and a report a curator can act on.
+
+The data graph is the ontology plus the data files, so ``sh:class`` sees subclasses. No RDFS or
+OWL inference runs first: a range axiom would otherwise make a wrong ``sh:class`` value pass.
+The shapes themselves are checked against the SHACL-SHACL shapes before use.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass, field
+
+import curies
+import pyoxigraph as ox
+from pyshacl import validate as shacl_validate
+from pyshacl.errors import ReportableRuntimeError
+from rdflib import RDF, BNode, Graph, Literal, URIRef
+from rdflib.collection import Collection
+from rdflib.term import Node
+
+from cartkg.dataset import Dataset
+from cartkg.errors import InputError
+from cartkg.io import from_rdflib
+from cartkg.namespaces import SH
+from cartkg.paths import SourceFile
+
+SEVERITIES = ("Violation", "Warning", "Info")
+
+
+@dataclass(frozen=True)
+class ValidationResult:
+    severity: str
+    focus_node: str
+    shape: str
+    shape_name: str
+    path: str
+    message: str
+    value: str
+    constraint: str
+    files: list[str]
+
+
+@dataclass
+class ValidationReport:
+    results: list[ValidationResult] = field(default_factory=list)
+    graph: Graph | None = None
+    seconds: float = 0.0
+
+    @property
+    def violations(self) -> int:
+        return sum(r.severity == "Violation" for r in self.results)
+
+    @property
+    def warnings(self) -> int:
+        return sum(r.severity == "Warning" for r in self.results)
+
+    @property
+    def conforms(self) -> bool:
+        """Only violations fail; warnings and infos are reported."""
+        return self.violations == 0
+
+    def by_file(self) -> dict[str, dict[str, list[ValidationResult]]]:
+        """Results grouped by file, then by focus node, both in a stable order."""
+        grouped: dict[str, dict[str, list[ValidationResult]]] = defaultdict(
+            lambda: defaultdict(list)
+        )
+        for r in self.results:
+            for f in r.files or ["(no file)"]:
+                grouped[f][r.focus_node].append(r)
+        return {f: dict(sorted(nodes.items())) for f, nodes in sorted(grouped.items())}
+
+    def to_json(self) -> str:
+        return json.dumps(
+            {
+                "conforms": self.conforms,
+                "violations": self.violations,
+                "warnings": self.warnings,
+                "results": [asdict(r) for r in self.results],
+            },
+            indent=2,
+            ensure_ascii=False,
+        )
+
+    def to_turtle(self) -> str:
+        graph = self.graph if self.graph is not None else Graph()
+        return graph.serialize(format="longturtle", canon=True)
+
+
+def validate(
+    dataset: Dataset,
+    converter: curies.Converter,
+    only_files: Iterable[SourceFile] | None = None,
+) -> ValidationReport:
+    """Validate ontology + data against the shapes (optionally only the nodes of some files)."""
+    started = time.perf_counter()
+    data = dataset.rdflib_graph("ontology", "data", "extra")
+    shapes = dataset.rdflib_graph("shapes")
+    focus = None
+    if only_files is not None:
+        focus = [s for s in map(_rdflib_node, dataset.subjects_of(only_files)) if s is not None]
+        if not focus:
+            return ValidationReport(seconds=time.perf_counter() - started)
+    try:
+        _, report_graph, _ = shacl_validate(
+            data,
+            shacl_graph=shapes,
+            inference="none",
+            advanced=True,
+            meta_shacl=True,
+            allow_warnings=True,
+            allow_infos=True,
+            inplace=True,
+            focus_nodes=focus,
+        )
+    except ReportableRuntimeError as e:
+        raise InputError(f"the shapes in shapes/ cannot be used: {e.message}") from None
+    results = _results(report_graph, shapes, dataset, converter)
+    return ValidationReport(results, report_graph, time.perf_counter() - started)
+
+
+def _rdflib_node(term: ox.NamedNode | ox.BlankNode) -> URIRef | None:
+    return URIRef(term.value) if isinstance(term, ox.NamedNode) else None
+
+
+def _results(
+    report: Graph, shapes: Graph, dataset: Dataset, converter: curies.Converter
+) -> list[ValidationResult]:
+    show = _Shower(converter)
+    results = []
+    for r in report.subjects(RDF.type, SH.ValidationResult):
+        focus = report.value(r, SH.focusNode)
+        shape = report.value(r, SH.sourceShape)
+        severity = report.value(r, SH.resultSeverity)
+        messages = sorted(str(m) for m in report.objects(r, SH.resultMessage))
+        value = report.value(r, SH.value)
+        path = report.value(r, SH.resultPath)
+        name = shapes.value(shape, SH.name) if shape is not None else None
+        files = dataset.files_describing(from_rdflib(focus)) if focus is not None else []
+        results.append(
+            ValidationResult(
+                severity=str(severity).rsplit("#", 1)[-1] if severity else "Violation",
+                focus_node=show(focus),
+                shape=show(shape),
+                shape_name=str(name) if name is not None else show(shape),
+                path=_path(report, path, show),
+                message=" ".join(messages),
+                value=show(value) if value is not None else "",
+                constraint=show(report.value(r, SH.sourceConstraintComponent)),
+                files=files,
+            )
+        )
+    order = {s: i for i, s in enumerate(SEVERITIES)}
+    results.sort(key=lambda r: (r.files, r.focus_node, order.get(r.severity, 9), r.shape, r.path))
+    return results
+
+
+class _Shower:
+    """Terms as a reader wants them: CURIEs where the prefix map allows, N-Triples otherwise."""
+
+    def __init__(self, converter: curies.Converter):
+        self.converter = converter
+
+    def __call__(self, term: Node | None) -> str:
+        if term is None:
+            return ""
+        if isinstance(term, URIRef):
+            return self.converter.compress(str(term)) or f"<{term}>"
+        if isinstance(term, Literal):
+            return str(term)
+        return f"_:{term}"
+
+
+def _path(graph: Graph, path: Node | None, show: _Shower) -> str:
+    """A SHACL property path in SPARQL property-path syntax."""
+    if path is None:
+        return ""
+    if isinstance(path, URIRef):
+        return show(path)
+    if isinstance(path, BNode):
+        if (path, RDF.first, None) in graph:
+            return "/".join(_path(graph, p, show) for p in Collection(graph, path))
+        for predicate, template in (
+            (SH.inversePath, "^{}"),
+            (SH.zeroOrMorePath, "{}*"),
+            (SH.oneOrMorePath, "{}+"),
+            (SH.zeroOrOnePath, "{}?"),
+        ):
+            inner = graph.value(path, predicate)
+            if inner is not None:
+                return template.format(_path(graph, inner, show))
+        alternatives = graph.value(path, SH.alternativePath)
+        if alternatives is not None:
+            return "(" + "|".join(_path(graph, p, show) for p in Collection(graph, alternatives)) + ")"
+    return show(path)
