@@ -37,8 +37,12 @@ __all__ = [
 ]
 
 
-def build(root: Path | None = None, store: Path | None = None, memory: bool = False,
-          run_reasoner: bool = True) -> BuildReport:
+def build(
+    root: Path | None = None,
+    store: Path | None = None,
+    memory: bool = False,
+    run_reasoner: bool = True,
+) -> BuildReport:
     """Build the project's graph (into .cartkg/store by default); raises BuildFailed."""
     project = Project.find(root)
     target = None if memory else (store or project.default_store)
@@ -48,12 +52,20 @@ def build(root: Path | None = None, store: Path | None = None, memory: bool = Fa
 def open_client(root: Path | None = None, store: Path | None = None) -> QueryClient:
     """A query client on the built embedded store."""
     project = Project.find(root)
-    return EmbeddedClient(open_store(store or project.default_store), project.queries_dir,
-                          converter(project.ontology_file), prefix_map(project.ontology_file))
+    return EmbeddedClient(
+        open_store(store or project.default_store),
+        project.queries_dir,
+        converter(project.ontology_file),
+        prefix_map(project.ontology_file),
+    )
 
 
 def connect(endpoint: str, root: Path | None = None) -> QueryClient:
     """A query client on a SPARQL 1.1 endpoint; ``run_query`` works as on the embedded store."""
     project = Project.find(root)
-    return EndpointClient(endpoint, project.queries_dir, converter(project.ontology_file),
-                          prefix_map(project.ontology_file))
+    return EndpointClient(
+        endpoint,
+        project.queries_dir,
+        converter(project.ontology_file),
+        prefix_map(project.ontology_file),
+    )

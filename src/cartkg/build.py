@@ -65,7 +65,9 @@ class BuildFailed(CheckFailed):
             reasons.append("the reasoner found the graph inconsistent")
         if report.validation is not None and not report.validation.conforms:
             reasons.append(f"{report.validation.violations} SHACL violation(s)")
-        where = f"; the store at {report.store_path} was left as it was" if report.store_path else ""
+        where = (
+            f"; the store at {report.store_path} was left as it was" if report.store_path else ""
+        )
         super().__init__("build failed: " + " and ".join(reasons) + where)
 
 

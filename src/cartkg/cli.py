@@ -5,6 +5,7 @@ Exit codes: 0 ok, 1 the data failed a check, 2 usage or input error.
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -22,8 +23,14 @@ from cartkg.errors import CartkgError, InputError
 from cartkg.fmt import format_files
 from cartkg.namespaces import converter, prefix_map
 from cartkg.paths import Project
-from cartkg.queries import EmbeddedClient, EndpointClient, QueryClient, get_query, load_queries
-from cartkg.queries import parse_query
+from cartkg.queries import (
+    EmbeddedClient,
+    EndpointClient,
+    QueryClient,
+    get_query,
+    load_queries,
+    parse_query,
+)
 from cartkg.reason import reason as run_reasoner
 from cartkg.render import (
     RESULT_FORMATS,
@@ -42,7 +49,9 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-out = Console(soft_wrap=True)
+# Piped output is not cut to 80 columns: a table in a file keeps its rows on one line.
+_WIDTH = None if sys.stdout.isatty() else int(os.environ.get("COLUMNS") or 200)
+out = Console(soft_wrap=True, width=_WIDTH)
 err = Console(stderr=True, soft_wrap=True)
 
 
@@ -90,8 +99,12 @@ class _RichProgress:
 
     def __init__(self, console: Console):
         self.bar = Progress(
-            SpinnerColumn(), TextColumn("{task.description}"), BarColumn(),
-            MofNCompleteColumn(), console=console, transient=True,
+            SpinnerColumn(),
+            TextColumn("{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            console=console,
+            transient=True,
             disable=not console.is_terminal,
         )
         self.task = None
@@ -119,7 +132,9 @@ StoreOption = Annotated[
 @app.command("build")
 def build_cmd(
     store: StoreOption = None,
-    memory: Annotated[bool, typer.Option("--memory", help="Build in memory; store nothing.")] = False,
+    memory: Annotated[
+        bool, typer.Option("--memory", help="Build in memory; store nothing.")
+    ] = False,
     no_reason: Annotated[
         bool, typer.Option("--no-reason", help="Skip the HermiT consistency check.")
     ] = False,
@@ -147,8 +162,10 @@ def build_cmd(
 def validate_cmd(
     paths: Annotated[
         list[Path] | None,
-        typer.Argument(help="Files to validate (default: all). A file outside the project is "
-                       "validated together with the project's graph."),
+        typer.Argument(
+            help="Files to validate (default: all). A file outside the project is "
+            "validated together with the project's graph."
+        ),
     ] = None,
     fmt: Annotated[str, typer.Option("--format", "-f", help="text, turtle or json")] = "text",
 ) -> None:
@@ -199,7 +216,10 @@ def queries_cmd() -> None:
         table.add_column("parameters")
         for q in load_queries(_project().queries_dir).values():
             params = ", ".join(
-                f"{p.name}: {p.type}" + ("" if p.required else " (optional)") for p in q.params
+                f"{p.name}: {p.type}"
+                + ("" if p.required else " (optional)")
+                + (f" e.g. {p.example}" if p.example else "")
+                for p in q.params
             )
             table.add_row(q.slug, q.summary, params)
         out.print(table)
@@ -210,8 +230,9 @@ def _client(project: Project, store: Path | None, endpoint: str | None) -> Query
     conv = converter(project.ontology_file)
     if endpoint:
         return EndpointClient(endpoint, project.queries_dir, conv, prefixes)
-    return EmbeddedClient(open_store(store or project.default_store), project.queries_dir,
-                          conv, prefixes)
+    return EmbeddedClient(
+        open_store(store or project.default_store), project.queries_dir, conv, prefixes
+    )
 
 
 def _parse_params(raw: list[str]) -> dict[str, str]:
@@ -226,7 +247,9 @@ def _parse_params(raw: list[str]) -> dict[str, str]:
 
 @app.command("query")
 def query_cmd(
-    slug: Annotated[str | None, typer.Argument(help="A stored query (see `cartkg queries`).")] = None,
+    slug: Annotated[
+        str | None, typer.Argument(help="A stored query (see `cartkg queries`).")
+    ] = None,
     param: Annotated[
         list[str] | None, typer.Option("--param", "-p", help="NAME=VALUE, repeatable.")
     ] = None,
@@ -277,8 +300,11 @@ def fmt_cmd(
                 raise InputError(f"{p}: no such file")
         report = format_files(project, prefix_map(project.ontology_file), files, check)
         for f in report.dropped_comments:
-            err.print(f"warning: {f} had # comments, which canonical Turtle drops: "
-                      "use rdfs:comment or skos:editorialNote", style="yellow")
+            err.print(
+                f"warning: {f} had # comments, which canonical Turtle drops: "
+                "use rdfs:comment or skos:editorialNote",
+                style="yellow",
+            )
         if check:
             for f in report.changed:
                 out.print(f"not canonical: {f}")

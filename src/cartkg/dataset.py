@@ -68,9 +68,7 @@ class Dataset:
     def graph_names(self, *roles: str) -> list[ox.NamedNode]:
         """The named graphs of the files with the given roles (all files when none given)."""
         return [
-            ox.NamedNode(f.source.graph)
-            for f in self.files
-            if not roles or f.source.role in roles
+            ox.NamedNode(f.source.graph) for f in self.files if not roles or f.source.role in roles
         ]
 
     def quads(self, *roles: str) -> Iterator[ox.Quad]:
@@ -99,7 +97,9 @@ class Dataset:
         subjects = set()
         for f in files:
             graph = ox.NamedNode(f.graph)
-            subjects.update(q.subject for q in self.store.quads_for_pattern(None, None, None, graph))
+            subjects.update(
+                q.subject for q in self.store.quads_for_pattern(None, None, None, graph)
+            )
         return subjects
 
     @property

@@ -2,9 +2,10 @@
 
 A stored query is ``queries/<slug>.rq``: a header of ``#+ `` lines in YAML (the grlc
 convention: ``summary``, ``description``, ``tags``, ``params``), then the query. Parameters are
-variables named ``?_name``. They are bound by the engine, never pasted into the text: the
-embedded store substitutes them (pyoxigraph ``substitutions``, SEP-0007), and a remote endpoint
-gets them as a ``VALUES`` block at the start of the ``WHERE`` group, written from RDF terms.
+variables named ``?_name``. They are bound by the engine, never pasted into the text: every
+engine, embedded or remote, gets them as a ``VALUES`` block of RDF terms at the start of the
+``WHERE`` group, so a parameter means the same everywhere. (pyoxigraph's own substitution only
+binds variables of the SELECT projection, so it cannot serve here.)
 
 Prefixes come from the ontology header; a query may leave out its PREFIX lines.
 """
@@ -44,6 +45,7 @@ class Param:
     required: bool = True
     description: str = ""
     prefix: str | None = None  # for iri parameters: a bare key is read as prefix:key
+    example: str | None = None  # a value that gives rows on the real graph
 
     def term(self, raw: str, converter: curies.Converter) -> Node:
         """The RDF term for a value given on the command line or from Python."""
@@ -186,6 +188,7 @@ def _param(where: str, spec: Any) -> Param:
         required=bool(spec.get("required", True)),
         description=str(spec.get("description", "")).strip(),
         prefix=spec.get("prefix"),
+        example=None if spec.get("example") is None else str(spec["example"]),
     )
 
 
@@ -276,16 +279,20 @@ class QueryClient:
 class EmbeddedClient(QueryClient):
     """Queries on a pyoxigraph store; the default graph is the union of all named graphs."""
 
-    def __init__(self, store: ox.Store, queries_dir: Path, converter: curies.Converter,
-                 prefixes: dict[str, str]):
+    def __init__(
+        self,
+        store: ox.Store,
+        queries_dir: Path,
+        converter: curies.Converter,
+        prefixes: dict[str, str],
+    ):
         super().__init__(queries_dir, converter, prefixes)
         self.store = store
 
     def execute(self, sparql: str, bindings: Mapping[str, Node]) -> Result:
-        substitutions = {ox.Variable("_" + k): from_rdflib(v) for k, v in bindings.items()}
         try:
             answer = self.store.query(
-                sparql, use_default_graph_as_union=True, substitutions=substitutions
+                with_values(sparql, bindings), use_default_graph_as_union=True
             )
         except SyntaxError as e:
             raise InputError(f"the query does not parse: {e}") from None
@@ -316,8 +323,14 @@ def _rdflib_result(answer: Any) -> Result:
 class EndpointClient(QueryClient):
     """Queries on any SPARQL 1.1 endpoint, through SPARQLWrapper."""
 
-    def __init__(self, endpoint: str, queries_dir: Path, converter: curies.Converter,
-                 prefixes: dict[str, str], timeout: int = 60):
+    def __init__(
+        self,
+        endpoint: str,
+        queries_dir: Path,
+        converter: curies.Converter,
+        prefixes: dict[str, str],
+        timeout: int = 60,
+    ):
         super().__init__(queries_dir, converter, prefixes)
         if not re.match(r"^https?://[^/\s]+", endpoint):
             raise InputError(f"not an http(s) endpoint URL: {endpoint!r}")
@@ -334,7 +347,9 @@ class EndpointClient(QueryClient):
         try:
             payload = client.query().response.read()
         except (SPARQLExceptions.SPARQLWrapperException, URLError, OSError) as e:
-            raise InputError(f"the endpoint {self.endpoint} did not answer the query: {e}") from None
+            raise InputError(
+                f"the endpoint {self.endpoint} did not answer the query: {e}"
+            ) from None
         if graph_form:
             result = Result("CONSTRUCT")
             result.graph = Graph().parse(data=payload, format="turtle")

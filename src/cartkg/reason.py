@@ -27,17 +27,15 @@ RDFS = "http://www.w3.org/2000/01/rdf-schema#"
 OWL = "http://www.w3.org/2002/07/owl#"
 
 # https://www.w3.org/TR/owl2-syntax/#Datatype_Maps
+_XSD_IN_OWL2 = """
+    decimal integer nonNegativeInteger nonPositiveInteger positiveInteger negativeInteger long
+    int short byte unsignedLong unsignedInt unsignedShort unsignedByte double float string
+    normalizedString token language Name NCName NMTOKEN boolean hexBinary base64Binary anyURI
+    dateTime dateTimeStamp
+"""
 OWL2_DATATYPES = frozenset(
     [OWL + "real", OWL + "rational", RDF + "PlainLiteral", RDF + "XMLLiteral", RDFS + "Literal"]
-    + [
-        XSD + t
-        for t in (
-            "decimal integer nonNegativeInteger nonPositiveInteger positiveInteger "
-            "negativeInteger long int short byte unsignedLong unsignedInt unsignedShort "
-            "unsignedByte double float string normalizedString token language Name NCName "
-            "NMTOKEN boolean hexBinary base64Binary anyURI dateTime dateTimeStamp"
-        ).split()
-    ]
+    + [XSD + name for name in _XSD_IN_OWL2.split()]
 )
 INFERRED_GRAPH = "https://w3id.org/cartkg/graph/inferred/hermit"
 MAX_EXPLAIN_RUNS = 40
@@ -129,9 +127,12 @@ def _culprit(dataset: Dataset, subject: str) -> Culprit:
 
 def _owl_safe(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> str:
     """N-Triples for ``term``, with literals outside the OWL 2 datatype map made strings."""
-    if isinstance(term, ox.Literal) and not term.language:
-        if term.datatype.value not in OWL2_DATATYPES:
-            return str(ox.Literal(term.value))
+    if (
+        isinstance(term, ox.Literal)
+        and not term.language
+        and term.datatype.value not in OWL2_DATATYPES
+    ):
+        return str(ox.Literal(term.value))
     return str(term)
 
 
@@ -181,9 +182,13 @@ class _Runner:
         except owlready2.OwlReadyInconsistentOntologyError:
             return _Outcome(False, [], [])
         except owlready2.OwlReadyJavaError as e:
-            raise InputError(f"HermiT could not reason over the graph: {_java_message(e)}") from None
+            raise InputError(
+                f"HermiT could not reason over the graph: {_java_message(e)}"
+            ) from None
         except FileNotFoundError as e:
-            raise InputError(f"HermiT needs Java, which was not found ({e}): install a JRE") from None
+            raise InputError(
+                f"HermiT needs Java, which was not found ({e}): install a JRE"
+            ) from None
         finally:
             path.unlink(missing_ok=True)
         unsatisfiable = sorted(
@@ -202,9 +207,13 @@ def _inferences(world: owlready2.World) -> list[tuple[str, str, str]]:
         if not (isinstance(s, int) and isinstance(o, int) and s > 0 and o > 0):
             continue
         subject, predicate, obj = (world._unabbreviate(x) for x in (s, p, o))
-        if predicate in _KEPT_INFERENCES and obj not in _TRIVIAL and subject != obj:
-            if not subject.startswith("http://inferrences"):
-                found.add((subject, predicate, obj))
+        if (
+            predicate in _KEPT_INFERENCES
+            and obj not in _TRIVIAL
+            and subject != obj
+            and not subject.startswith("http://inferrences")  # owlready2's own ontology node
+        ):
+            found.add((subject, predicate, obj))
     return sorted(found)
 
 

@@ -73,8 +73,9 @@ def print_validation(console: Console, report: ValidationReport) -> None:
                 where = f" ({r.path})" if r.path else ""
                 value = f" [value: {r.value}]" if r.value else ""
                 console.print(f"    [{style}]{r.severity}[/{style}] ", end="")
-                console.print(f"{r.shape_name}{where}: {r.message}{value}",
-                              markup=False, highlight=False)
+                console.print(
+                    f"{r.shape_name}{where}: {r.message}{value}", markup=False, highlight=False
+                )
     console.print(
         f"{report.violations} violation(s), {report.warnings} warning(s)"
         + (" - conforms" if report.conforms else " - does not conform"),
@@ -84,8 +85,9 @@ def print_validation(console: Console, report: ValidationReport) -> None:
 
 def print_reasoning(console: Console, report: ReasonReport, converter: curies.Converter) -> None:
     if report.consistent:
-        console.print(f"HermiT: consistent ({report.seconds:.1f} s, {report.runs} run(s))",
-                      style="green")
+        console.print(
+            f"HermiT: consistent ({report.seconds:.1f} s, {report.runs} run(s))", style="green"
+        )
     else:
         console.print("HermiT: the ontology and data are INCONSISTENT", style="bold red")
         if report.explained and not report.culprits:
@@ -95,8 +97,10 @@ def print_reasoning(console: Console, report: ReasonReport, converter: curies.Co
             files = ", ".join(c.files)
             console.print(f"  {converter.compress(c.iri) or c.iri} ({types}) in {files}")
         if not report.explained:
-            console.print("  (the individuals involved could not be narrowed down in "
-                          f"{report.runs} reasoner runs)")
+            console.print(
+                "  (the individuals involved could not be narrowed down in "
+                f"{report.runs} reasoner runs)"
+            )
     for cls in report.unsatisfiable:
         console.print(f"  unsatisfiable class: {converter.compress(cls) or cls}", style="bold red")
     if report.inferred:

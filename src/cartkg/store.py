@@ -1,7 +1,7 @@
 """The persistent pyoxigraph store, and swapping a new build in only when it passed every check.
 
 ``.cartkg/store`` is a symbolic link to a store folder beside it. A build writes a new folder
-(``store-<time>-<pid>``), and when every check has passed replaces the link in one atomic
+(``store-<time>-<random>``), and when every check has passed replaces the link in one atomic
 ``rename``: readers see the old store or the new one, never a half-written one, and a failed
 build leaves the old store as it was. A lock file keeps two builds from swapping at once.
 """
@@ -12,6 +12,7 @@ import fcntl
 import gc
 import os
 import shutil
+import tempfile
 import time
 from pathlib import Path
 from types import TracebackType
@@ -55,7 +56,8 @@ class StagedStore:
             raise InputError(f"another build is writing {target}; wait for it to finish") from None
         self._remove_leftovers()
         stamp = time.strftime("%Y%m%dT%H%M%S")
-        self.folder = target.parent / f"{target.name}-{stamp}-{os.getpid()}"
+        # a fresh folder every time: never the live one, even for two builds in one second
+        self.folder = Path(tempfile.mkdtemp(prefix=f"{target.name}-{stamp}-", dir=target.parent))
         self.store = ox.Store(str(self.folder))
 
     def commit(self) -> None:

@@ -193,5 +193,7 @@ def _path(graph: Graph, path: Node | None, show: _Shower) -> str:
                 return template.format(_path(graph, inner, show))
         alternatives = graph.value(path, SH.alternativePath)
         if alternatives is not None:
-            return "(" + "|".join(_path(graph, p, show) for p in Collection(graph, alternatives)) + ")"
+            return (
+                "(" + "|".join(_path(graph, p, show) for p in Collection(graph, alternatives)) + ")"
+            )
     return show(path)

@@ -1,0 +1,150 @@
+"""cartkg build: the stages, the store swap, and a failed build leaving the old store untouched."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import REPO, CliRun, write
+
+from cartkg.build import BuildFailed, build
+from cartkg.namespaces import converter, prefix_map
+from cartkg.paths import Project
+from cartkg.queries import EmbeddedClient
+from cartkg.store import open_store
+
+BROKEN_NCT = 'trial:NCT06414135 cartkg:nctId "NCT123" .\n'
+
+
+def trial_rows(project: Project, store: Path) -> list[tuple[str, ...]]:
+    client = EmbeddedClient(
+        open_store(store),
+        project.queries_dir,
+        converter(project.ontology_file),
+        prefix_map(project.ontology_file),
+    )
+    return [tuple(str(v) for v in row) for row in client.run_query("trials")]
+
+
+def test_build_stores_every_graph_and_reports_stages(project: Project, cli: CliRun) -> None:
+    store = project.root / "store"
+    result = cli(project, "build", "--store", str(store))
+    assert result.exit_code == 0, result.stderr
+    assert store.is_symlink() and (store / "CURRENT").exists()
+    for stage in ("parse", "reason", "validate", "store"):
+        assert f"{stage} " in result.stdout
+    assert "data/trials/NCT06414135.ttl" in result.stdout
+    assert "HermiT: consistent" in result.stdout
+    rows = trial_rows(project, store)
+    assert [r[1] for r in rows] == ["NCT06414135"]
+
+
+def test_failed_validation_leaves_the_old_store_answering(project: Project, cli: CliRun) -> None:
+    store = project.root / "store"
+    assert cli(project, "build", "--store", str(store)).exit_code == 0
+    before = trial_rows(project, store)
+    target_before = os.readlink(store)
+
+    write(project, "data/trials/NCT06414135-broken.ttl", BROKEN_NCT)
+    result = cli(project, "build", "--store", str(store))
+
+    assert result.exit_code == 1
+    assert "NCT id" in result.stderr and "left as it was" in result.stderr
+    assert os.readlink(store) == target_before
+    assert trial_rows(project, store) == before
+    assert sorted(p.name for p in store.parent.glob("store-*")) == [target_before]
+
+
+def test_syntax_error_exits_2_without_traceback_and_keeps_store(project: Project) -> None:
+    store = project.root / "store"
+    build(project, store, run_reasoner=False)
+    before = trial_rows(project, store)
+    write(project, "data/trials/NCT00000009.ttl", "trial:x cartkg:nctId 'open\n", prefixes=False)
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "cartkg",
+            "--root",
+            str(project.root),
+            "build",
+            "--store",
+            str(store),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert proc.returncode == 2
+    assert "data/trials/NCT00000009.ttl:1:" in proc.stderr
+    assert "Traceback" not in proc.stderr + proc.stdout
+    assert trial_rows(project, store) == before
+
+
+def test_second_build_replaces_the_store_and_removes_the_old_folder(project: Project) -> None:
+    store = project.root / "store"
+    build(project, store, run_reasoner=False)
+    first = os.readlink(store)
+    (project.root / "store-20000101T000000-1").mkdir()  # left by a crashed build
+    build(project, store, run_reasoner=False)
+    assert os.readlink(store) != first
+    assert [p.name for p in store.parent.glob("store-*")] == [os.readlink(store)]
+
+
+def test_memory_build_stores_nothing(project: Project, cli: CliRun) -> None:
+    result = cli(project, "build", "--memory", "--no-reason")
+    assert result.exit_code == 0, result.stderr
+    assert "nothing stored" in result.stdout
+    assert not (project.root / ".cartkg").exists()
+
+
+def test_build_counts_entities_of_the_graph(project: Project) -> None:
+    report = build(project, None, run_reasoner=False)
+    assert report.counts["trials"] == 1
+    assert report.counts["sources"] >= 1
+    write(
+        project,
+        "data/trials/NCT00000001.ttl",
+        (
+            'trial:NCT00000001 a cartkg:ClinicalTrial ; cartkg:nctId "NCT00000001" ;\n'
+            "  cartkg:sponsor organization:liangjing-lu ;\n"
+            "  dcterms:source source:clinconnect-nct06414135 .\n"
+        ),
+    )
+    assert build(project, None, run_reasoner=False).counts["trials"] == 2
+
+
+def test_build_failure_raises_with_report(project: Project) -> None:
+    write(project, "data/trials/NCT06414135-broken.ttl", BROKEN_NCT)
+    with pytest.raises(BuildFailed) as caught:
+        build(project, None, run_reasoner=False)
+    assert caught.value.exit_code == 1
+    results = caught.value.report.validation.results
+    # the second NCT id breaks both the pattern and the maximum of one
+    assert {r.constraint for r in results} == {
+        "sh:PatternConstraintComponent",
+        "sh:MaxCountConstraintComponent",
+    }
+
+
+def test_two_builds_cannot_swap_at_once(project: Project) -> None:
+    from cartkg.errors import InputError
+    from cartkg.store import StagedStore
+
+    store = project.root / "store"
+    with StagedStore(store), pytest.raises(InputError, match="another build"):
+        StagedStore(store)
+
+
+def test_no_project_is_a_clear_error(tmp_path: Path, cli: CliRun) -> None:
+    result = cli(Project(tmp_path), "build")
+    assert result.exit_code == 2
+    assert "no cartkg project" in result.stderr
+
+
+def test_real_graph_builds(real_store: Path) -> None:
+    rows = trial_rows(Project(REPO), real_store)
+    assert rows, "the real graph has no trials"

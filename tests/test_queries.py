@@ -1,0 +1,254 @@
+"""Stored queries: headers, parameter binding, golden results, formats, other endpoints."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+import yaml
+from conftest import REPO, TEST_DATA, CliRun
+from rdflib import Literal, URIRef
+from rdflib.plugins.sparql import prepareQuery
+from rdflib.query import Result
+
+from cartkg.errors import InputError
+from cartkg.namespaces import converter, prefix_map, sparql_prologue
+from cartkg.paths import Project
+from cartkg.queries import (
+    EmbeddedClient,
+    Param,
+    StoredQuery,
+    load_queries,
+    parse_query,
+    with_values,
+)
+from cartkg.store import open_store
+
+ONTOLOGY = REPO / "ontology" / "cartkg.ttl"
+QUERIES = load_queries(REPO / "queries")
+CASES = yaml.safe_load((TEST_DATA / "golden" / "cases.yaml").read_text())
+
+
+def fixture_client() -> EmbeddedClient:
+    store = ox.Store()
+    store.load(path=str(TEST_DATA / "fixture.trig"), format=ox.RdfFormat.TRIG)
+    return EmbeddedClient(store, REPO / "queries", converter(ONTOLOGY), prefix_map(ONTOLOGY))
+
+
+def normalized(result: Result, ordered: bool, concatenated: list[str]) -> list | set:
+    rows = []
+    for binding in result.bindings:
+        row = []
+        for var in result.vars:
+            value = binding.get(var)
+            if str(var) in concatenated:
+                # engines differ on GROUP_CONCAT over only unbound values: "" or unbound
+                value = tuple(sorted(str(value).split(", "))) if value else ()
+            row.append((str(var), value))
+        rows.append(tuple(row))
+    return rows if ordered else set(rows)
+
+
+def test_there_are_stored_queries() -> None:
+    assert {"trials", "stats"} <= set(QUERIES)
+
+
+@pytest.mark.parametrize("slug", sorted(QUERIES))
+def test_stored_query_has_header_and_parses_in_rdflib_and_pyoxigraph(slug: str) -> None:
+    query = QUERIES[slug]
+    assert query.summary, f"{slug}.rq has no #+ summary"
+    text = sparql_prologue(prefix_map(ONTOLOGY)) + query.body
+    prepareQuery(text)
+    ox.Store().query(text)
+
+
+@pytest.mark.parametrize("slug", sorted(QUERIES))
+def test_every_stored_query_has_a_golden_case(slug: str) -> None:
+    assert slug in {c["query"] for c in CASES}, f"add a golden case for {slug}"
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda c: c["query"])
+def test_golden_result_on_fixture_graph(case: dict) -> None:
+    with open(TEST_DATA / "golden" / case["expected"], "rb") as f:
+        expected = Result.parse(f, format="json")
+    concatenated = case.get("concatenated", [])
+    ordered = case.get("ordered", False)
+    client = fixture_client()
+    got = client.run_query(case["query"], **case.get("params", {}))
+    assert [str(v) for v in got.vars] == [str(v) for v in expected.vars]
+    assert normalized(got, ordered, concatenated) == normalized(expected, ordered, concatenated)
+
+
+@pytest.mark.parametrize("slug", sorted(QUERIES))
+def test_stored_query_returns_rows_on_the_real_graph(slug: str, real_store: Path) -> None:
+    project = Project(REPO)
+    client = EmbeddedClient(
+        open_store(real_store), project.queries_dir, converter(ONTOLOGY), prefix_map(ONTOLOGY)
+    )
+    query = QUERIES[slug]
+    params = {p.name: p.example for p in query.params if p.example is not None}
+    assert len(client.run(query, params)) > 0
+
+
+PARAM_QUERY = """\
+#+ summary: trials of a sponsor, optionally in a country
+#+ params:
+#+   - name: sponsor
+#+     type: iri
+#+     prefix: organization
+#+   - name: country
+#+     required: false
+SELECT DISTINCT ?nctId WHERE {
+  ?trial cartkg:sponsor ?_sponsor ; cartkg:nctId ?nctId .
+  OPTIONAL { ?trial cartkg:country ?country }
+  FILTER (!BOUND(?_country) || ?country = ?_country)
+}
+ORDER BY ?nctId
+"""
+
+
+def test_parameters_filter_as_documented() -> None:
+    client = fixture_client()
+    query = parse_query(PARAM_QUERY, "by-sponsor")
+    for params, expected in [
+        ({"sponsor": "acme"}, ["NCT00000001", "NCT00000002"]),
+        ({"sponsor": "acme", "country": "France"}, ["NCT00000001"]),
+        ({"sponsor": "acme", "country": "Spain"}, []),
+        ({"sponsor": "organization:other"}, []),
+    ]:
+        assert [str(r[0]) for r in client.run(query, params)] == expected, params
+
+
+def test_a_value_is_never_pasted_into_the_query_text() -> None:
+    client = fixture_client()
+    query = parse_query(PARAM_QUERY, "by-sponsor")
+    hostile = 'France" ) } SELECT * WHERE { ?s ?p ?o } #'
+    bindings = query.bind({"sponsor": "acme", "country": hostile}, client.converter)
+    assert bindings["country"] == Literal(hostile)
+    assert list(client.run(query, {"sponsor": "acme", "country": hostile})) == []
+
+
+def test_iri_parameters_take_keys_curies_and_iris() -> None:
+    query = parse_query(PARAM_QUERY, "by-sponsor")
+    conv = converter(ONTOLOGY)
+    acme = URIRef("https://w3id.org/cartkg/id/organization/acme")
+    for raw in ("acme", "organization:acme", str(acme), f"<{acme}>"):
+        assert query.bind({"sponsor": raw}, conv)["sponsor"] == acme
+    with pytest.raises(InputError, match="unknown prefix"):
+        query.bind({"sponsor": "nope:acme"}, conv)
+
+
+def test_typed_parameters_are_checked() -> None:
+    query = StoredQuery("q", "SELECT * WHERE { ?s ?p ?_n }\n", params=(Param("n", "integer"),))
+    conv = converter(ONTOLOGY)
+    integer = URIRef("http://www.w3.org/2001/XMLSchema#integer")
+    assert query.bind({"n": "55"}, conv)["n"] == Literal(55, datatype=integer)
+    with pytest.raises(InputError, match="expects integer"):
+        query.bind({"n": "fifty"}, conv)
+
+
+def test_missing_and_unknown_parameters_list_what_exists() -> None:
+    query = parse_query(PARAM_QUERY, "by-sponsor")
+    conv = converter(ONTOLOGY)
+    with pytest.raises(InputError, match=r"needs parameter 'sponsor'.*sponsor \(iri\).*country"):
+        query.bind({}, conv)
+    with pytest.raises(InputError, match="has no parameter 'colour'"):
+        query.bind({"sponsor": "acme", "colour": "red"}, conv)
+
+
+@pytest.mark.parametrize(
+    "text, problem",
+    [
+        ("#+ summary: x\nSELECT * WHERE { ?s ?p ?_o }\n", "used but not declared: o"),
+        ("#+ params:\n#+   - name: o\nSELECT * WHERE { ?s ?p ?o }\n", "declared but not used: o"),
+        ("#+ summary: [unclosed\nSELECT * WHERE { ?s ?p ?o }\n", "not valid YAML"),
+        (
+            "#+ params:\n#+   - name: o\n#+     type: colour\nSELECT * WHERE { ?s ?p ?_o }\n",
+            "unknown type",
+        ),
+    ],
+)
+def test_bad_query_headers_are_named(text: str, problem: str) -> None:
+    with pytest.raises(InputError, match=problem):
+        parse_query(text, "bad", Path("queries/bad.rq"))
+
+
+def test_values_block_goes_into_the_where_group() -> None:
+    value = {"x": Literal("a}b")}
+    select = 'SELECT ?s # a { comment\nWHERE { ?s ?p "{" . ?s ?q ?_x }'
+    assert with_values(select, value).startswith(
+        'SELECT ?s # a { comment\nWHERE {\n  VALUES (?_x) { ("a}b") }\n'
+    )
+    construct = "CONSTRUCT { ?s ?p ?_x } WHERE { ?s ?p ?_x }"
+    assert with_values(construct, value).startswith(
+        "CONSTRUCT { ?s ?p ?_x } WHERE {\n  VALUES (?_x)"
+    )
+    short = "CONSTRUCT { ?s ?p ?_x } { ?s ?p ?_x }"
+    assert with_values(short, value).startswith("CONSTRUCT { ?s ?p ?_x } {\n  VALUES")
+
+
+def test_cli_lists_queries(cli: CliRun) -> None:
+    result = cli(Project(REPO), "queries")
+    assert result.exit_code == 0
+    for slug in QUERIES:
+        assert slug in result.stdout
+
+
+def test_cli_unknown_slug_lists_the_stored_queries(cli: CliRun, real_store: Path) -> None:
+    result = cli(Project(REPO), "query", "nope", "--store", str(real_store))
+    assert result.exit_code == 2
+    assert "no stored query 'nope'" in result.stderr and "trials" in result.stderr
+
+
+def test_cli_formats(cli: CliRun, real_store: Path) -> None:
+    project = Project(REPO)
+    table = cli(project, "query", "trials", "--store", str(real_store))
+    assert table.exit_code == 0 and "NCT06414135" in table.stdout
+    as_json = cli(project, "query", "trials", "-f", "json", "--store", str(real_store))
+    parsed = json.loads(as_json.stdout)
+    assert parsed["results"]["bindings"][0]["nctId"]["value"] == "NCT06414135"
+    csv = cli(project, "query", "trials", "-f", "csv", "--store", str(real_store)).stdout
+    assert csv.splitlines()[0].startswith("trial,nctId,")
+    tsv = cli(project, "query", "trials", "-f", "tsv", "--store", str(real_store)).stdout
+    header, first = tsv.splitlines()[:2]
+    assert header.startswith("?trial\t?nctId")
+    assert first.startswith('<https://w3id.org/cartkg/id/trial/NCT06414135>\t"NCT06414135"')
+
+
+def test_cli_runs_an_ad_hoc_query_file(cli: CliRun, real_store: Path, tmp_path: Path) -> None:
+    q = tmp_path / "count.rq"
+    q.write_text("SELECT (COUNT(*) AS ?n) WHERE { ?t a cartkg:ClinicalTrial }\n")
+    result = cli(Project(REPO), "query", "--file", str(q), "-f", "csv", "--store", str(real_store))
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.splitlines()[1] == "1"
+
+
+def test_cli_query_without_a_store_says_build_first(cli: CliRun, tmp_path: Path) -> None:
+    result = cli(Project(REPO), "query", "trials", "--store", str(tmp_path / "none"))
+    assert result.exit_code == 2
+    assert "cartkg build" in result.stderr
+
+
+def test_cli_missing_parameter_is_a_usage_error(project: Project, cli: CliRun) -> None:
+    (project.queries_dir / "by-sponsor.rq").write_text(PARAM_QUERY)
+    result = cli(project, "query", "by-sponsor")
+    assert result.exit_code == 2
+    assert "needs parameter 'sponsor'" in result.stderr
+
+
+def test_stats_counts_what_the_files_declare(cli: CliRun, real_store: Path) -> None:
+    from rdflib import RDF, Graph, Namespace
+
+    cartkg = Namespace("https://w3id.org/cartkg/vocab/")
+    graph = Graph()
+    for f in (REPO / "data").rglob("*.ttl"):
+        graph.parse(f)
+    expected = {
+        "trials": len(set(graph.subjects(RDF.type, cartkg.ClinicalTrial))),
+        "sources": len(set(graph.subjects(RDF.type, cartkg.Source))),
+    }
+    result = cli(Project(REPO), "stats", "-f", "csv", "--store", str(real_store))
+    rows = dict(line.split(",") for line in result.stdout.splitlines()[1:])
+    assert {k: int(rows[k]) for k in expected} == expected

@@ -1,0 +1,130 @@
+"""cartkg validate: pySHACL over ontology + data, a report grouped by file and focus node."""
+
+from __future__ import annotations
+
+import json
+
+from conftest import CliRun, write
+from rdflib import Graph, Namespace
+
+from cartkg.paths import Project
+
+SH = Namespace("http://www.w3.org/ns/shacl#")
+
+WARNING_SHAPE = """\
+@prefix sh: <http://www.w3.org/ns/shacl#> .
+@prefix shape: <https://w3id.org/cartkg/shapes/> .
+shape:TrialLabelShape a sh:NodeShape ;
+    sh:targetClass cartkg:ClinicalTrial ;
+    sh:property shape:ClinicalTrial-comment .
+shape:ClinicalTrial-comment a sh:PropertyShape ;
+    sh:name "comment" ;
+    sh:path rdfs:comment ;
+    sh:minCount 1 ;
+    sh:severity sh:Warning ;
+    sh:message "A trial should have a comment." .
+"""
+
+BAD_TRIAL = """\
+trial:NCT00000001 a cartkg:ClinicalTrial ;
+    cartkg:nctId "NCT1" ;
+    cartkg:sponsor source:clinconnect-nct06414135 ;
+    dcterms:source source:clinconnect-nct06414135 .
+"""
+
+
+def test_real_graph_conforms(project: Project, cli: CliRun) -> None:
+    result = cli(project, "validate")
+    assert result.exit_code == 0, result.stdout
+    assert "0 violation(s)" in result.stdout
+
+
+def test_violations_are_grouped_by_file_and_focus_node(project: Project, cli: CliRun) -> None:
+    write(project, "data/trials/NCT00000001.ttl", BAD_TRIAL)
+    result = cli(project, "validate")
+    assert result.exit_code == 1
+    text = result.stdout
+    assert text.index("data/trials/NCT00000001.ttl") < text.index("trial:NCT00000001")
+    assert "Violation NCT id (cartkg:nctId)" in text
+    assert "[value: NCT1]" in text
+    assert "Violation sponsor (cartkg:sponsor)" in text
+    assert "2 violation(s)" in text
+
+
+def test_json_report_names_shape_path_severity_and_file(project: Project, cli: CliRun) -> None:
+    write(project, "data/trials/NCT00000001.ttl", BAD_TRIAL)
+    result = cli(project, "validate", "--format", "json")
+    assert result.exit_code == 1
+    report = json.loads(result.stdout)
+    assert report["conforms"] is False
+    by_shape = {r["shape"]: r for r in report["results"]}
+    nct = by_shape["shape:ClinicalTrial-nctId"]
+    assert nct["focus_node"] == "trial:NCT00000001"
+    assert nct["path"] == "cartkg:nctId"
+    assert nct["severity"] == "Violation"
+    assert nct["files"] == ["data/trials/NCT00000001.ttl"]
+    sponsor = by_shape["shape:ClinicalTrial-sponsor"]
+    assert sponsor["constraint"] == "sh:ClassConstraintComponent"
+    assert sponsor["value"] == "source:clinconnect-nct06414135"
+
+
+def test_turtle_report_is_a_shacl_validation_report(project: Project, cli: CliRun) -> None:
+    write(project, "data/trials/NCT00000001.ttl", BAD_TRIAL)
+    result = cli(project, "validate", "--format", "turtle")
+    graph = Graph().parse(data=result.stdout, format="turtle")
+    assert len(list(graph.subjects(SH.resultSeverity, SH.Violation))) == 2
+
+
+def test_warnings_are_shown_but_do_not_fail(project: Project, cli: CliRun) -> None:
+    write(project, "shapes/comment.ttl", WARNING_SHAPE)
+    result = cli(project, "validate")
+    assert result.exit_code == 0, result.stdout
+    assert "Warning comment (rdfs:comment): A trial should have a comment." in result.stdout
+    assert "0 violation(s), 1 warning(s)" in result.stdout
+
+
+def test_validate_paths_reports_only_those_files(project: Project, cli: CliRun) -> None:
+    write(project, "data/trials/NCT00000001.ttl", BAD_TRIAL)
+    ok = cli(project, "validate", str(project.root / "data/trials/NCT06414135.ttl"))
+    assert ok.exit_code == 0, ok.stdout
+    bad = cli(project, "validate", str(project.root / "data/trials/NCT00000001.ttl"))
+    assert bad.exit_code == 1
+
+
+def test_validate_a_draft_outside_the_project_against_the_graph(
+    project: Project, cli: CliRun
+) -> None:
+    draft = write(
+        project,
+        "../draft/NCT00000003.ttl",
+        (
+            'trial:NCT00000003 a cartkg:ClinicalTrial ; cartkg:nctId "NCT00000003" ;\n'
+            "  cartkg:sponsor organization:liangjing-lu ;\n"
+            "  dcterms:source source:clinconnect-nct06414135 .\n"
+        ),
+    )
+    # the sponsor and source live in the project's files: sh:class checks must see them
+    result = cli(project, "validate", str(draft))
+    assert result.exit_code == 0, result.stdout
+
+
+def test_invalid_shapes_are_an_input_error(project: Project, cli: CliRun) -> None:
+    write(
+        project,
+        "shapes/broken.ttl",
+        (
+            "@prefix sh: <http://www.w3.org/ns/shacl#> .\n"
+            "@prefix shape: <https://w3id.org/cartkg/shapes/> .\n"
+            "shape:Broken a sh:NodeShape ; sh:targetClass cartkg:ClinicalTrial ;\n"
+            '  sh:minCount "x" .\n'
+        ),
+    )
+    result = cli(project, "validate")
+    assert result.exit_code == 2
+    assert "shapes" in result.stderr
+
+
+def test_unknown_format_is_a_usage_error(project: Project, cli: CliRun) -> None:
+    result = cli(project, "validate", "--format", "xml")
+    assert result.exit_code == 2
+    assert "unknown format" in result.stderr
