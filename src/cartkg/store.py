@@ -11,6 +11,7 @@ from __future__ import annotations
 import fcntl
 import gc
 import os
+import re
 import shutil
 import tempfile
 import time
@@ -104,8 +105,9 @@ class StagedStore:
         """Folders of builds that crashed before commit or discard (we hold the lock)."""
         assert self.target is not None
         current = _resolve_own(self.target)
-        for folder in self.target.parent.glob(f"{self.target.name}-*"):
-            if folder.is_dir() and folder != current:
+        ours = re.compile(rf"^{re.escape(self.target.name)}-(\d{{8}}T\d{{6}}-|replaced-)")
+        for folder in self.target.parent.iterdir():
+            if ours.match(folder.name) and folder.is_dir() and folder != current:
                 shutil.rmtree(folder, ignore_errors=True)
 
     def __enter__(self) -> StagedStore:
