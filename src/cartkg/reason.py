@@ -1,13 +1,22 @@
-"""Consistency check with HermiT through owlready2, and the inferences it adds to the graph.
+"""Consistency check with HermiT through owlready2, the OWL 2 DL profile, and inferences.
 
 owlready2 cannot read Turtle, so the ontology and data graphs are written as N-Triples first.
 HermiT accepts only literals whose datatype is in the OWL 2 datatype map; ``xsd:date`` and the
 partial dates (``xsd:gYearMonth``, ``xsd:gYear``) are not, so the reasoner sees those literals as
 strings. Their values are checked by SHACL instead.
+
+The same N-Triples are checked against the OWL 2 DL profile by the OWL API inside owlready2's
+HermiT.jar (``java/ProfileCheck.java``, run as a single-file Java program, which needs a JDK).
+
+Two inferred graphs are kept: the class memberships and subsumptions HermiT adds, and the
+``rdfs:subPropertyOf`` closure (HermiT, as owlready2 runs it, leaves out annotation properties,
+so ``cartkg:formerName`` values would not otherwise answer a query for ``skos:altLabel``).
 """
 
 from __future__ import annotations
 
+import shutil
+import subprocess
 import tempfile
 import time
 from collections import defaultdict
@@ -38,6 +47,8 @@ OWL2_DATATYPES = frozenset(
     + [XSD + name for name in _XSD_IN_OWL2.split()]
 )
 INFERRED_GRAPH = "https://w3id.org/cartkg/graph/inferred/hermit"
+PROPERTIES_GRAPH = "https://w3id.org/cartkg/graph/inferred/properties"
+PROFILE_CHECKER = Path(__file__).parent / "java" / "ProfileCheck.java"
 MAX_EXPLAIN_RUNS = 40
 _KEPT_INFERENCES = {RDF + "type", RDFS + "subClassOf", OWL + "equivalentClass"}
 _TRIVIAL = {OWL + "Thing", OWL + "NamedIndividual"}
@@ -59,19 +70,24 @@ class ReasonReport:
     culprits: list[Culprit] = field(default_factory=list)
     explained: bool = False
     inferred: list[tuple[str, str, str]] = field(default_factory=list)
+    property_closure: list[ox.Triple] = field(default_factory=list)
+    profile_checked: bool = False
+    profile_violations: list[str] = field(default_factory=list)
+    profile_note: str = ""
     runs: int = 0
     seconds: float = 0.0
 
     @property
     def ok(self) -> bool:
-        return self.consistent and not self.unsatisfiable
+        return self.consistent and not self.unsatisfiable and not self.profile_violations
 
     def inferred_quads(self) -> list[ox.Quad]:
-        graph = ox.NamedNode(INFERRED_GRAPH)
+        """HermiT's inferences and the subproperty closure, each in its own named graph."""
+        hermit, properties = ox.NamedNode(INFERRED_GRAPH), ox.NamedNode(PROPERTIES_GRAPH)
         return [
-            ox.Quad(ox.NamedNode(s), ox.NamedNode(p), ox.NamedNode(o), graph)
+            ox.Quad(ox.NamedNode(s), ox.NamedNode(p), ox.NamedNode(o), hermit)
             for s, p, o in self.inferred
-        ]
+        ] + [ox.Quad(t.subject, t.predicate, t.object, properties) for t in self.property_closure]
 
 
 @dataclass
@@ -81,19 +97,23 @@ class _Outcome:
     inferred: list[tuple[str, str, str]]
 
 
-def reason(dataset: Dataset, explain: bool = True) -> ReasonReport:
+def reason(dataset: Dataset, explain: bool = True, profile: bool = True) -> ReasonReport:
     """Run HermiT over ontology + data; on inconsistency, find the individuals involved."""
     started = time.perf_counter()
     background = _ntriples(dataset.quads("ontology"))
     groups = _subject_groups(dataset.quads("data"))
+    everything = background + [line for g in groups.values() for line in g]
     with tempfile.TemporaryDirectory(prefix="cartkg-reason-") as tmp:
         runner = _Runner(Path(tmp))
-        outcome = runner.run(background + [line for g in groups.values() for line in g])
+        outcome = runner.run(everything)
         report = ReasonReport(
             consistent=outcome.consistent,
             unsatisfiable=outcome.unsatisfiable,
             inferred=outcome.inferred,
+            property_closure=subproperty_closure(dataset),
         )
+        if profile:
+            _check_profile(everything, Path(tmp), report)
         if not outcome.consistent and explain:
             if not runner.run(background).consistent:
                 report.culprits = []  # the ontology files alone are inconsistent
@@ -111,6 +131,49 @@ def reason(dataset: Dataset, explain: bool = True) -> ReasonReport:
         report.runs = runner.runs
     report.seconds = time.perf_counter() - started
     return report
+
+
+_CLOSURE = """
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+SELECT DISTINCT ?s ?super ?o WHERE {
+  ?p rdfs:subPropertyOf+ ?super .
+  ?s ?p ?o .
+  FILTER NOT EXISTS { ?s ?super ?o }
+}
+"""
+
+
+def subproperty_closure(dataset: Dataset) -> list[ox.Triple]:
+    """The triples that rdfs:subPropertyOf entails and the graph does not state."""
+    graphs = dataset.graph_names("ontology", "data")
+    if not graphs:
+        return []
+    return [
+        ox.Triple(row["s"], row["super"], row["o"])
+        for row in dataset.store.query(_CLOSURE, default_graph=graphs)
+    ]
+
+
+def _check_profile(lines: Sequence[str], workdir: Path, report: ReasonReport) -> None:
+    """Check the N-Triples against OWL 2 DL with the OWL API inside HermiT.jar (needs a JDK)."""
+    if shutil.which("javac") is None:
+        report.profile_note = "OWL 2 DL profile not checked: it needs a JDK (javac), not only a JRE"
+        return
+    jar = Path(owlready2.__file__).parent / "hermit" / "HermiT.jar"
+    path = workdir / "profile.nt"
+    path.write_text("".join(lines), encoding="utf-8")
+    proc = subprocess.run(
+        ["java", "-cp", str(jar), str(PROFILE_CHECKER), str(path)],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=600,
+    )
+    if proc.returncode not in (0, 1):
+        report.profile_note = f"OWL 2 DL profile check failed to run: {proc.stderr.strip()[:300]}"
+        return
+    report.profile_checked = True
+    report.profile_violations = [v for v in proc.stdout.splitlines() if v.strip()]
 
 
 def _culprit(dataset: Dataset, subject: str) -> Culprit:

@@ -103,6 +103,16 @@ def print_reasoning(console: Console, report: ReasonReport, converter: curies.Co
             )
     for cls in report.unsatisfiable:
         console.print(f"  unsatisfiable class: {converter.compress(cls) or cls}", style="bold red")
+    if report.profile_violations:
+        console.print(
+            f"OWL 2 DL profile: {len(report.profile_violations)} violation(s)", style="bold red"
+        )
+        for violation in report.profile_violations:
+            console.print(f"  {violation}", markup=False, highlight=False)
+    elif report.profile_checked:
+        console.print("OWL 2 DL profile: in profile", style="green")
+    if report.profile_note:
+        console.print(f"  {report.profile_note}", style="yellow")
     if report.inferred:
         kinds = Counter(converter.compress(p) or p for _, p, _ in report.inferred)
         summary = ", ".join(f"{n} {k}" for k, n in sorted(kinds.items()))
@@ -127,8 +137,13 @@ def print_build(console: Console, report: BuildReport, verbose: bool = False) ->
     else:
         for kind in sorted(by_kind):
             table.add_row(f"graph:{kind}/*", f"{by_kind[kind]} files", str(triples_by_kind[kind]))
-    if report.reasoning is not None and report.reasoning.inferred:
+    if report.reasoning is not None:
         table.add_row("graph:inferred/hermit", "(HermiT)", str(len(report.reasoning.inferred)))
+        table.add_row(
+            "graph:inferred/properties",
+            "(rdfs:subPropertyOf)",
+            str(len(report.reasoning.property_closure)),
+        )
     table.caption = f"{len(files)} files, {sum(f.triples for f in files)} triples"
     console.print(table)
     if report.counts:
