@@ -17,6 +17,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn
 from rich.table import Table
 
+from cartkg import docs
 from cartkg.build import BuildFailed, build
 from cartkg.dataset import Dataset
 from cartkg.errors import CartkgError, InputError
@@ -316,6 +317,24 @@ def fmt_cmd(
             for f in report.changed:
                 out.print(f"formatted {f}")
             out.print(f"{len(report.changed)} formatted, {len(report.unchanged)} already canonical")
+
+
+@app.command("docs")
+def docs_cmd(
+    check: Annotated[
+        bool, typer.Option("--check", help="Only check docs/ontology.md is up to date; exit 1.")
+    ] = False,
+) -> None:
+    """Write the ontology reference, docs/ontology.md, from the ontology files."""
+    with _reported():
+        project = _project()
+        if check:
+            if not docs.is_current(project):
+                out.print(f"{docs.DOCS_FILE} is out of date: run `cartkg docs`")
+                raise typer.Exit(1)
+            out.print(f"{docs.DOCS_FILE} is up to date", style="green")
+            return
+        out.print(f"wrote {docs.write(project).relative_to(project.root)}")
 
 
 @app.command("stats")

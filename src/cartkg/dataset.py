@@ -40,13 +40,15 @@ class Dataset:
         store: ox.Store | None = None,
         extra: Iterable[Path] = (),
         on_file: Callable[[SourceFile], None] | None = None,
+        roles: Iterable[str] = ROLES,
     ) -> Dataset:
-        """Parse every project file (and ``extra`` files) into ``store`` (default: in memory).
+        """Parse the project's files of ``roles`` (and ``extra`` files) into ``store``.
 
-        Every file is parsed before anything is reported, so one run names every syntax error.
+        The store defaults to one in memory. Every file is parsed before anything is reported,
+        so one run names every syntax error.
         """
         store = ox.Store() if store is None else store
-        sources = project.source_files(ROLES)
+        sources = project.source_files(roles)
         known = {s.path for s in sources}
         sources += [project.source_file(p) for p in extra if p.resolve() not in known]
         check_unique_graphs(sources)

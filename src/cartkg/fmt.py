@@ -49,7 +49,12 @@ def canonical_turtle(text: str, prefixes: dict[str, str], where: str = "<text>")
     out = graph.serialize(format="longturtle", canon=True)
     again = Graph(bind_namespaces="none").parse(data=out, format="turtle")
     if not isomorphic(original, again):
-        raise InputError(f"{where}: the canonical rewrite would change the graph; left as is")
+        changed = sorted(f"{s.n3()} {p.n3()} {o.n3()}" for s, p, o in original - again)[:3]
+        raise InputError(
+            f"{where}: the canonical rewrite would change the graph, so the file is left as is. "
+            "Literals must be in canonical form (a decimal needs a point: 1.0, not 1); "
+            "first triples that would change: " + "; ".join(changed)
+        )
     return out
 
 

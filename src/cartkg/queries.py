@@ -201,11 +201,12 @@ def load_queries(folder: Path) -> dict[str, StoredQuery]:
 
 
 def get_query(folder: Path, slug: str) -> StoredQuery:
-    queries = load_queries(folder)
-    if slug not in queries:
-        known = ", ".join(queries) or "(none)"
+    """One stored query; a broken file elsewhere in the folder does not stop it."""
+    path = folder / f"{slug}.rq"
+    if "/" in slug or not path.is_file():
+        known = ", ".join(sorted(p.stem for p in folder.glob("*.rq"))) or "(none)"
         raise InputError(f"no stored query {slug!r}; the stored queries are: {known}")
-    return queries[slug]
+    return parse_query(path.read_text(encoding="utf-8"), slug, path)
 
 
 def _strip_comments_and_strings(sparql: str) -> str:
