@@ -13,6 +13,7 @@ from rdflib import Literal, URIRef
 from rdflib.plugins.sparql import prepareQuery
 from rdflib.query import Result
 
+from cartkg.dataset import Dataset
 from cartkg.errors import InputError
 from cartkg.namespaces import converter, prefix_map, sparql_prologue
 from cartkg.paths import Project
@@ -25,15 +26,22 @@ from cartkg.queries import (
     with_values,
 )
 from cartkg.store import open_store
+from cartkg.validate import validate
 
 ONTOLOGY = REPO / "ontology" / "cartkg.ttl"
 QUERIES = load_queries(REPO / "queries")
 CASES = yaml.safe_load((TEST_DATA / "golden" / "cases.yaml").read_text())
 
 
+def fixture_dataset() -> Dataset:
+    """The fixture graph beside the project's ontology, value lists and imports."""
+    dataset = Dataset.load(Project(REPO), roles=("ontology",))
+    dataset.store.load(path=str(TEST_DATA / "fixture.trig"), format=ox.RdfFormat.TRIG)
+    return dataset
+
+
 def fixture_client() -> EmbeddedClient:
-    store = ox.Store()
-    store.load(path=str(TEST_DATA / "fixture.trig"), format=ox.RdfFormat.TRIG)
+    store = fixture_dataset().store
     return EmbeddedClient(store, REPO / "queries", converter(ONTOLOGY), prefix_map(ONTOLOGY))
 
 
@@ -45,7 +53,8 @@ def normalized(result: Result, ordered: bool, concatenated: list[str]) -> list |
             value = binding.get(var)
             if str(var) in concatenated:
                 # engines differ on GROUP_CONCAT over only unbound values: "" or unbound
-                value = tuple(sorted(str(value).split(", "))) if value else ()
+                parts = str(value).replace(" | ", ", ").replace(" ", ", ").split(", ")
+                value = tuple(sorted(parts)) if value else ()
             row.append((str(var), value))
         rows.append(tuple(row))
     return rows if ordered else set(rows)
@@ -93,29 +102,31 @@ def test_stored_query_returns_rows_on_the_real_graph(slug: str, real_store: Path
 
 
 PARAM_QUERY = """\
-#+ summary: trials of a sponsor, optionally in a country
+#+ summary: trials of a sponsor, optionally with a site in a city
 #+ params:
 #+   - name: sponsor
 #+     type: iri
 #+     prefix: organization
-#+   - name: country
+#+   - name: city
 #+     required: false
-SELECT DISTINCT ?nctId WHERE {
-  ?trial cartkg:sponsor ?_sponsor ; cartkg:nctId ?nctId .
-  OPTIONAL { ?trial cartkg:country ?country }
-  FILTER (!BOUND(?_country) || ?country = ?_country)
+SELECT DISTINCT ?trial WHERE {
+  ?trial cartkg:sponsor ?_sponsor .
+  OPTIONAL { ?trial cartkg:site/cartkg:city ?city }
+  FILTER (!BOUND(?_city) || ?city = ?_city)
 }
-ORDER BY ?nctId
+ORDER BY ?trial
 """
+T1 = "https://w3id.org/cartkg/id/trial/NCT00000001"
+EU = "https://w3id.org/cartkg/id/trial/EU-2024-1"
 
 
 def test_parameters_filter_as_documented() -> None:
     client = fixture_client()
     query = parse_query(PARAM_QUERY, "by-sponsor")
     for params, expected in [
-        ({"sponsor": "acme"}, ["NCT00000001", "NCT00000002"]),
-        ({"sponsor": "acme", "country": "France"}, ["NCT00000001"]),
-        ({"sponsor": "acme", "country": "Spain"}, []),
+        ({"sponsor": "acme"}, [EU, T1]),
+        ({"sponsor": "acme", "city": "Paris"}, [T1]),
+        ({"sponsor": "acme", "city": "Madrid"}, []),
         ({"sponsor": "organization:other"}, []),
     ]:
         assert [str(r[0]) for r in client.run(query, params)] == expected, params
@@ -124,10 +135,10 @@ def test_parameters_filter_as_documented() -> None:
 def test_a_value_is_never_pasted_into_the_query_text() -> None:
     client = fixture_client()
     query = parse_query(PARAM_QUERY, "by-sponsor")
-    hostile = 'France" ) } SELECT * WHERE { ?s ?p ?o } #'
-    bindings = query.bind({"sponsor": "acme", "country": hostile}, client.converter)
-    assert bindings["country"] == Literal(hostile)
-    assert list(client.run(query, {"sponsor": "acme", "country": hostile})) == []
+    hostile = 'Paris" ) } SELECT * WHERE { ?s ?p ?o } #'
+    bindings = query.bind({"sponsor": "acme", "city": hostile}, client.converter)
+    assert bindings["city"] == Literal(hostile)
+    assert list(client.run(query, {"sponsor": "acme", "city": hostile})) == []
 
 
 def test_iri_parameters_take_keys_curies_and_iris() -> None:
@@ -152,7 +163,7 @@ def test_typed_parameters_are_checked() -> None:
 def test_missing_and_unknown_parameters_list_what_exists() -> None:
     query = parse_query(PARAM_QUERY, "by-sponsor")
     conv = converter(ONTOLOGY)
-    with pytest.raises(InputError, match=r"needs parameter 'sponsor'.*sponsor \(iri\).*country"):
+    with pytest.raises(InputError, match=r"needs parameter 'sponsor'.*sponsor \(iri\).*city"):
         query.bind({}, conv)
     with pytest.raises(InputError, match="has no parameter 'colour'"):
         query.bind({"sponsor": "acme", "colour": "red"}, conv)
@@ -202,19 +213,58 @@ def test_cli_unknown_slug_lists_the_stored_queries(cli: CliRun, real_store: Path
     assert "no stored query 'nope'" in result.stderr and "trials" in result.stderr
 
 
+def test_fixture_graph_conforms_to_the_shapes() -> None:
+    dataset = fixture_dataset()
+    shapes = Dataset.load(Project(REPO), roles=("shapes",))
+    for quad in shapes.quads():
+        dataset.store.add(quad)
+    dataset.files += shapes.files
+    report = validate(dataset, converter(ONTOLOGY))
+    assert report.conforms, [
+        (r.focus_node, r.message) for r in report.results if r.severity == "Violation"
+    ]
+
+
+@pytest.mark.parametrize(
+    "measure, value, unit, verdict",
+    [
+        ("lvef", "50", "percent", "excluded"),  # LVEF >= 55 % to enrol
+        ("lvef", "60", "percent", None),
+        ("platelet-count", "60000", "per-ul", "excluded"),  # 60 x 10^9/L < 75 x 10^9/L
+        ("platelet-count", "80", "10e9-per-l", None),
+        ("hemoglobin", "8.5", "g-per-dl", "excluded"),  # 85 g/L < 90 g/L
+        ("fvc-percent-predicted", "40", "percent", "excluded"),  # FVC < 45 % excludes
+        ("total-bilirubin", "2.5", "times-uln", "depends on other conditions"),  # Gilbert
+        ("age", "66", "year", "excluded"),
+        ("creatinine-clearance", "40", "percent", "not comparable: threshold in mL/min"),
+    ],
+)
+def test_trials_excluding_on_the_seed_trial(
+    measure: str, value: str, unit: str, verdict: str | None, real_store: Path
+) -> None:
+    project = Project(REPO)
+    client = EmbeddedClient(
+        open_store(real_store), project.queries_dir, converter(ONTOLOGY), prefix_map(ONTOLOGY)
+    )
+    rows = client.run_query("trials-excluding", measure=measure, value=value, unit=unit)
+    verdicts = {str(r.verdict) for r in rows if str(r.nctId) == "NCT06414135"}
+    assert verdicts == ({verdict} if verdict else set())
+
+
 def test_cli_formats(cli: CliRun, real_store: Path) -> None:
     project = Project(REPO)
     table = cli(project, "query", "trials", "--store", str(real_store))
     assert table.exit_code == 0 and "NCT06414135" in table.stdout
     as_json = cli(project, "query", "trials", "-f", "json", "--store", str(real_store))
     parsed = json.loads(as_json.stdout)
-    assert parsed["results"]["bindings"][0]["nctId"]["value"] == "NCT06414135"
+    ids = [b["nctId"]["value"] for b in parsed["results"]["bindings"]]
+    assert ids == ["NCT06328777", "NCT06414135"]
     csv = cli(project, "query", "trials", "-f", "csv", "--store", str(real_store)).stdout
     assert csv.splitlines()[0].startswith("trial,nctId,")
     tsv = cli(project, "query", "trials", "-f", "tsv", "--store", str(real_store)).stdout
     header, first = tsv.splitlines()[:2]
     assert header.startswith("?trial\t?nctId")
-    assert first.startswith('<https://w3id.org/cartkg/id/trial/NCT06414135>\t"NCT06414135"')
+    assert first.startswith('<https://w3id.org/cartkg/id/trial/NCT06328777>\t"NCT06328777"')
 
 
 def test_cli_runs_an_ad_hoc_query_file(cli: CliRun, real_store: Path, tmp_path: Path) -> None:
@@ -222,7 +272,7 @@ def test_cli_runs_an_ad_hoc_query_file(cli: CliRun, real_store: Path, tmp_path: 
     q.write_text("SELECT (COUNT(*) AS ?n) WHERE { ?t a cartkg:ClinicalTrial }\n")
     result = cli(Project(REPO), "query", "--file", str(q), "-f", "csv", "--store", str(real_store))
     assert result.exit_code == 0, result.stderr
-    assert result.stdout.splitlines()[1] == "1"
+    assert result.stdout.splitlines()[1] == "2"
 
 
 def test_cli_query_without_a_store_says_build_first(cli: CliRun, tmp_path: Path) -> None:
