@@ -23,6 +23,10 @@ PREFIXES = """\
 @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
 @prefix source: <https://w3id.org/cartkg/id/source/> .
 @prefix trial: <https://w3id.org/cartkg/id/trial/> .
+@prefix product: <https://w3id.org/cartkg/id/product/> .
+@prefix observation: <https://w3id.org/cartkg/id/observation/> .
+@prefix trialstatus: <https://w3id.org/cartkg/vocab/trialstatus/> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
 """
 
 

@@ -16,7 +16,11 @@ from cartkg.paths import Project
 from cartkg.queries import EmbeddedClient
 from cartkg.store import open_store
 
-BROKEN_NCT = 'trial:NCT06414135 cartkg:nctId "NCT123" .\n'
+# consistent for the reasoner, but without the label and sponsor the shapes require
+BROKEN_TRIAL = (
+    'trial:NCT00000009 a cartkg:ClinicalTrial ; cartkg:nctId "NCT00000009" ;\n'
+    "  dcterms:source source:clinconnect-nct06414135 .\n"
+)
 
 
 def trial_rows(project: Project, store: Path) -> list[tuple[str, ...]]:
@@ -39,7 +43,7 @@ def test_build_stores_every_graph_and_reports_stages(project: Project, cli: CliR
     assert "data/trials/NCT06414135.ttl" in result.stdout
     assert "HermiT: consistent" in result.stdout
     rows = trial_rows(project, store)
-    assert [r[1] for r in rows] == ["NCT06414135"]
+    assert [r[1] for r in rows] == ["NCT06328777", "NCT06414135"]
 
 
 def test_failed_validation_leaves_the_old_store_answering(project: Project, cli: CliRun) -> None:
@@ -48,11 +52,13 @@ def test_failed_validation_leaves_the_old_store_answering(project: Project, cli:
     before = trial_rows(project, store)
     target_before = os.readlink(store)
 
-    write(project, "data/trials/NCT06414135-broken.ttl", BROKEN_NCT)
+    write(project, "data/trials/NCT00000009.ttl", BROKEN_TRIAL)
     result = cli(project, "build", "--store", str(store))
 
     assert result.exit_code == 1
-    assert "NCT id" in result.stderr and "left as it was" in result.stderr
+    assert "HermiT: consistent" not in result.stderr  # the reasoner passed; SHACL failed it
+    assert "Violation sponsor (cartkg:sponsor)" in result.stderr
+    assert "left as it was" in result.stderr
     assert os.readlink(store) == target_before
     assert trial_rows(project, store) == before
     assert sorted(p.name for p in store.parent.glob("store-*")) == [target_before]
@@ -105,31 +111,33 @@ def test_memory_build_stores_nothing(project: Project, cli: CliRun) -> None:
 
 def test_build_counts_entities_of_the_graph(project: Project) -> None:
     report = build(project, None, run_reasoner=False)
-    assert report.counts["trials"] == 1
-    assert report.counts["sources"] >= 1
-    write(
-        project,
-        "data/trials/NCT00000001.ttl",
-        (
-            'trial:NCT00000001 a cartkg:ClinicalTrial ; cartkg:nctId "NCT00000001" ;\n'
-            "  cartkg:sponsor organization:liangjing-lu ;\n"
-            "  dcterms:source source:clinconnect-nct06414135 .\n"
-        ),
+    assert report.counts["trials"] == 2
+    assert report.counts["sources"] >= 2
+    new_trial = (
+        'trial:NCT00000001 a cartkg:ClinicalTrial ; rdfs:label "A new trial" ;\n'
+        '  cartkg:nctId "NCT00000001" ; cartkg:sponsor organization:cabaletta-bio ;\n'
+        "  dcterms:source source:clinconnect-nct06414135 .\n"
     )
-    assert build(project, None, run_reasoner=False).counts["trials"] == 2
+    write(project, "data/trials/NCT00000001.ttl", new_trial)
+    assert build(project, None, run_reasoner=False).counts["trials"] == 3
 
 
 def test_build_failure_raises_with_report(project: Project) -> None:
-    write(project, "data/trials/NCT06414135-broken.ttl", BROKEN_NCT)
+    write(project, "data/trials/NCT00000009.ttl", BROKEN_TRIAL)
     with pytest.raises(BuildFailed) as caught:
         build(project, None, run_reasoner=False)
     assert caught.value.exit_code == 1
     results = caught.value.report.validation.results
-    # the second NCT id breaks both the pattern and the maximum of one
-    assert {r.constraint for r in results} == {
-        "sh:PatternConstraintComponent",
-        "sh:MaxCountConstraintComponent",
-    }
+    violations = {r.shape for r in results if r.severity == "Violation"}
+    assert violations == {"shape:ClinicalTrial-label", "shape:ClinicalTrial-sponsor"}
+
+
+def test_inconsistency_fails_the_build_before_the_store(project: Project) -> None:
+    twice = 'trial:NCT06414135 cartkg:nctId "NCT06414136" .\n'  # nctId is functional
+    write(project, "data/trials/NCT06414135-twice.ttl", twice)
+    with pytest.raises(BuildFailed, match="inconsistent"):
+        build(project, project.root / "store")
+    assert not (project.root / "store").exists()
 
 
 def test_two_builds_cannot_swap_at_once(project: Project) -> None:

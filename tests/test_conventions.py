@@ -31,16 +31,31 @@ def test_code_namespaces_match_the_ontology_header() -> None:
     assert str(namespaces.SH) == prefixes["sh"]
 
 
+PRIMARY_NAMESPACES = {
+    "programs": ["program"],
+    "trials": ["trial"],
+    "organizations": ["organization", "person"],
+    "sources": ["source"],
+}
+
+
 @pytest.mark.parametrize("source", DATA_FILES, ids=lambda f: f.relpath)
 def test_file_stem_is_the_key_of_its_primary_subject(source) -> None:
-    """The one typed subject whose IRI ends with the file stem is the file's primary subject."""
+    """A data file holds a typed subject in its folder's namespace keyed by the file stem."""
+    base = "https://w3id.org/cartkg/id/"
+    expected = {f"{base}{ns}/{source.key}" for ns in PRIMARY_NAMESPACES[source.kind]}
     subjects = {
         q.subject.value
         for q in ox.parse(path=str(source.path), format=ox.RdfFormat.TURTLE)
         if q.predicate == RDF_TYPE and isinstance(q.subject, ox.NamedNode)
     }
-    primary = [s for s in subjects if s.rsplit("/", 1)[-1] == source.key]
-    assert len(primary) == 1, f"{source.relpath}: no typed subject with key {source.key!r}"
+    assert len(subjects & expected) == 1, (
+        f"{source.relpath}: no typed subject in {sorted(expected)}"
+    )
+
+
+def test_every_data_folder_has_a_primary_namespace() -> None:
+    assert {f.kind for f in DATA_FILES} <= set(PRIMARY_NAMESPACES)
 
 
 def test_data_subjects_use_the_instance_namespace() -> None:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
-from conftest import REPO, write
+from conftest import PREFIXES, REPO, write
 
 from cartkg.dataset import Dataset
 from cartkg.errors import InputError, RdfSyntaxError
@@ -69,6 +69,7 @@ def test_syntax_errors_name_file_line_and_column_for_every_bad_file(project: Pro
     problems = {p.file: p for p in caught.value.problems}
     assert set(problems) == {"data/trials/NCT00000001.ttl", "data/trials/NCT00000002.ttl"}
     second = problems["data/trials/NCT00000002.ttl"]
-    assert (second.line, second.column) == (8, 3)
+    line = PREFIXES.count("\n") + 2  # the line after the prefixes and the first triple line
+    assert (second.line, second.column) == (line, 3)
     assert "nope" in second.message
-    assert str(second).startswith("data/trials/NCT00000002.ttl:8:3: ")
+    assert str(second).startswith(f"data/trials/NCT00000002.ttl:{line}:3: ")

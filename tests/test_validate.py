@@ -14,15 +14,15 @@ SH = Namespace("http://www.w3.org/ns/shacl#")
 WARNING_SHAPE = """\
 @prefix sh: <http://www.w3.org/ns/shacl#> .
 @prefix shape: <https://w3id.org/cartkg/shapes/> .
-shape:TrialLabelShape a sh:NodeShape ;
+shape:TrialAcronymShape a sh:NodeShape ;
     sh:targetClass cartkg:ClinicalTrial ;
-    sh:property shape:ClinicalTrial-comment .
-shape:ClinicalTrial-comment a sh:PropertyShape ;
-    sh:name "comment" ;
-    sh:path rdfs:comment ;
+    sh:property shape:ClinicalTrial-acronym-test .
+shape:ClinicalTrial-acronym-test a sh:PropertyShape ;
+    sh:name "acronym" ;
+    sh:path cartkg:acronym ;
     sh:minCount 1 ;
     sh:severity sh:Warning ;
-    sh:message "A trial should have a comment." .
+    sh:message "A trial should have an acronym." .
 """
 
 BAD_TRIAL = """\
@@ -39,16 +39,28 @@ def test_real_graph_conforms(project: Project, cli: CliRun) -> None:
     assert "0 violation(s)" in result.stdout
 
 
+def test_warnings_are_only_the_known_gaps(project: Project, cli: CliRun) -> None:
+    """Every warning on the real graph is a gap a source leaves open, named in the notes."""
+    report = json.loads(cli(project, "validate", "--format", "json").stdout)
+    shapes = {r["shape"] for r in report["results"]}
+    assert shapes <= {
+        "shape:Source-issued-missing",
+        "shape:Endpoint-timeFrame",
+        "shape:ChimericReceptor-costimulatoryDomain-missing",
+    }, shapes
+
+
 def test_violations_are_grouped_by_file_and_focus_node(project: Project, cli: CliRun) -> None:
     write(project, "data/trials/NCT00000001.ttl", BAD_TRIAL)
     result = cli(project, "validate")
     assert result.exit_code == 1
     text = result.stdout
     assert text.index("data/trials/NCT00000001.ttl") < text.index("trial:NCT00000001")
-    assert "Violation NCT id (cartkg:nctId)" in text
+    assert "Violation NCT number (cartkg:nctId)" in text
     assert "[value: NCT1]" in text
     assert "Violation sponsor (cartkg:sponsor)" in text
-    assert "2 violation(s)" in text
+    assert "Violation label (rdfs:label)" in text
+    assert "3 violation(s)" in text
 
 
 def test_json_report_names_shape_path_severity_and_file(project: Project, cli: CliRun) -> None:
@@ -72,15 +84,16 @@ def test_turtle_report_is_a_shacl_validation_report(project: Project, cli: CliRu
     write(project, "data/trials/NCT00000001.ttl", BAD_TRIAL)
     result = cli(project, "validate", "--format", "turtle")
     graph = Graph().parse(data=result.stdout, format="turtle")
-    assert len(list(graph.subjects(SH.resultSeverity, SH.Violation))) == 2
+    assert len(list(graph.subjects(SH.resultSeverity, SH.Violation))) == 3
 
 
 def test_warnings_are_shown_but_do_not_fail(project: Project, cli: CliRun) -> None:
     write(project, "shapes/comment.ttl", WARNING_SHAPE)
     result = cli(project, "validate")
     assert result.exit_code == 0, result.stdout
-    assert "Warning comment (rdfs:comment): A trial should have a comment." in result.stdout
-    assert "0 violation(s), 1 warning(s)" in result.stdout
+    # NCT06414135 has no acronym; RESET-SSc has one
+    assert "Warning acronym (cartkg:acronym): A trial should have an acronym." in result.stdout
+    assert result.stdout.count("A trial should have an acronym.") == 1
 
 
 def test_validate_paths_reports_only_those_files(project: Project, cli: CliRun) -> None:
@@ -94,18 +107,36 @@ def test_validate_paths_reports_only_those_files(project: Project, cli: CliRun) 
 def test_validate_a_draft_outside_the_project_against_the_graph(
     project: Project, cli: CliRun
 ) -> None:
-    draft = write(
+    draft = (
+        'trial:NCT00000003 a cartkg:ClinicalTrial ; rdfs:label "A draft" ;\n'
+        '  cartkg:nctId "NCT00000003" ; cartkg:sponsor organization:renji-hospital ;\n'
+        "  cartkg:studiesProduct product:relma-cel ; cartkg:statusObservation observation:x ;\n"
+        "  dcterms:source source:clinconnect-nct06414135 .\n"
+        "observation:x a cartkg:StatusObservation ; cartkg:status trialstatus:recruiting ;\n"
+        '  cartkg:asOf "2025"^^xsd:gYear ; dcterms:source source:clinconnect-nct06414135 .\n'
+    )
+    path = write(project, "../draft/NCT00000003.ttl", draft)
+    # sponsor, product and source live in the project's files: sh:class checks must see them
+    result = cli(project, "validate", str(path))
+    assert result.exit_code == 0, result.stdout
+    assert "0 violation(s), 0 warning(s)" in result.stdout
+
+
+def test_validate_paths_catches_a_malformed_date(project: Project, cli: CliRun) -> None:
+    """Regression: with pySHACL focus nodes, sh:or datatype checks were skipped."""
+    path = write(
         project,
-        "../draft/NCT00000003.ttl",
+        "data/sources/undated.ttl",
         (
-            'trial:NCT00000003 a cartkg:ClinicalTrial ; cartkg:nctId "NCT00000003" ;\n'
-            "  cartkg:sponsor organization:liangjing-lu ;\n"
-            "  dcterms:source source:clinconnect-nct06414135 .\n"
+            "@prefix schema: <https://schema.org/> .\n"
+            'source:undated a cartkg:Source ; dcterms:title "t" ; dcterms:publisher "p" ;\n'
+            '  dcterms:issued "November 2024" ; schema:url "https://example.org"^^xsd:anyURI .\n'
         ),
     )
-    # the sponsor and source live in the project's files: sh:class checks must see them
-    result = cli(project, "validate", str(draft))
-    assert result.exit_code == 0, result.stdout
+    result = cli(project, "validate", "--format", "json", str(path))
+    shapes = {r["shape"] for r in json.loads(result.stdout)["results"]}
+    assert "shape:Source-issued" in shapes
+    assert result.exit_code == 1
 
 
 def test_invalid_shapes_are_an_input_error(project: Project, cli: CliRun) -> None:
