@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rdflib.query import Result
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn
 from rich.table import Table
@@ -236,6 +237,19 @@ def _client(project: Project, store: Path | None, endpoint: str | None) -> Query
     )
 
 
+def _check_result_format(fmt: str) -> None:
+    if fmt not in RESULT_FORMATS:
+        raise InputError(f"unknown format {fmt!r}: use {', '.join(RESULT_FORMATS)}")
+
+
+def _print_result(project: Project, result: Result, fmt: str, title: str | None) -> None:
+    """A table for people; CSV, TSV, SPARQL JSON (or Turtle for CONSTRUCT) for programs."""
+    if fmt == "table" and result.type != "CONSTRUCT":
+        out.print(result_table(result, converter(project.ontology_file), title))
+    else:
+        sys.stdout.write(result_text(result, fmt))
+
+
 def _parse_params(raw: list[str]) -> dict[str, str]:
     params = {}
     for item in raw:
@@ -263,8 +277,7 @@ def query_cmd(
 ) -> None:
     """Run a stored query (or --file Q.rq) on the embedded store or an endpoint."""
     with _reported():
-        if fmt not in RESULT_FORMATS:
-            raise InputError(f"unknown format {fmt!r}: use {', '.join(RESULT_FORMATS)}")
+        _check_result_format(fmt)
         if (slug is None) == (file is None):
             raise InputError("give either a stored query's slug or --file Q.rq")
         project = _project()
@@ -277,10 +290,7 @@ def query_cmd(
         params = _parse_params(param or [])
         query.bind(params, converter(project.ontology_file))  # fail on bad params before opening
         result = _client(project, store, endpoint).run(query, params)
-        if fmt == "table" and result.type != "CONSTRUCT":
-            out.print(result_table(result, converter(project.ontology_file), query.summary or None))
-        else:
-            sys.stdout.write(result_text(result, fmt))
+        _print_result(project, result, fmt, query.summary or None)
 
 
 @app.command("fmt")
@@ -345,11 +355,7 @@ def stats_cmd(
 ) -> None:
     """Counts of programs, products, trials, designations, safety events and sources."""
     with _reported():
-        if fmt not in RESULT_FORMATS:
-            raise InputError(f"unknown format {fmt!r}: use {', '.join(RESULT_FORMATS)}")
+        _check_result_format(fmt)
         project = _project()
         result = _client(project, store, endpoint).run_query("stats")
-        if fmt == "table":
-            out.print(result_table(result, converter(project.ontology_file), "cartkg"))
-        else:
-            sys.stdout.write(result_text(result, fmt))
+        _print_result(project, result, fmt, "cartkg")

@@ -11,12 +11,12 @@ from collections.abc import Iterable
 from pathlib import Path
 
 import curies
-from rdflib import OWL, RDF, RDFS, SKOS, BNode, Graph, Literal, URIRef
+from rdflib import OWL, RDF, RDFS, SKOS, BNode, Graph, URIRef
 from rdflib.collection import Collection
 from rdflib.term import Node
 
 from cartkg.dataset import Dataset
-from cartkg.namespaces import CARTKG
+from cartkg.namespaces import CARTKG, show_term
 from cartkg.paths import Project
 
 DOCS_FILE = Path("docs") / "ontology.md"
@@ -68,13 +68,9 @@ class _Doc:
         self.conv = converter
 
     def c(self, node: Node | None) -> str:
-        if node is None:
-            return ""
-        if isinstance(node, URIRef):
-            return self.conv.compress(str(node)) or f"<{node}>"
-        if isinstance(node, Literal):
-            return str(node)
-        return self.expression(node)
+        if isinstance(node, BNode):
+            return self.expression(node)
+        return show_term(node, self.conv)
 
     def code(self, node: Node | None) -> str:
         return f"`{self.c(node)}`" if node is not None else ""

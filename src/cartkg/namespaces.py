@@ -11,7 +11,8 @@ from pathlib import Path
 
 import curies
 import pyoxigraph as ox
-from rdflib import Namespace
+from rdflib import Literal, Namespace, URIRef
+from rdflib.term import Node
 
 from cartkg.errors import InputError
 
@@ -61,3 +62,15 @@ def converter(ontology_file: Path) -> curies.Converter:
 def sparql_prologue(prefixes: dict[str, str]) -> str:
     """PREFIX declarations for every prefix of the map."""
     return "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in prefixes.items())
+
+
+def show_term(term: Node | None, converter: curies.Converter) -> str:
+    """A term as a reader wants it: a CURIE where the prefix map allows, else <IRI>; a literal's
+    text; a blank node's label."""
+    if term is None:
+        return ""
+    if isinstance(term, URIRef):
+        return converter.compress(str(term)) or f"<{term}>"
+    if isinstance(term, Literal):
+        return str(term)
+    return f"_:{term}"

@@ -6,29 +6,18 @@ from collections import Counter
 from io import BytesIO
 
 import curies
-from rdflib import Literal, URIRef
 from rdflib.query import Result
-from rdflib.term import Node
 from rich.console import Console
 from rich.table import Table
 
 from cartkg.build import BuildReport
 from cartkg.io import from_rdflib
+from cartkg.namespaces import show_term
 from cartkg.reason import ReasonReport
 from cartkg.validate import ValidationReport
 
 RESULT_FORMATS = ("table", "csv", "tsv", "json")
 _STYLE = {"Violation": "bold red", "Warning": "yellow", "Info": "cyan"}
-
-
-def show_term(term: Node | None, converter: curies.Converter) -> str:
-    if term is None:
-        return ""
-    if isinstance(term, URIRef):
-        return converter.compress(str(term)) or str(term)
-    if isinstance(term, Literal):
-        return str(term)
-    return f"_:{term}"
 
 
 def result_text(result: Result, fmt: str) -> str:

@@ -12,21 +12,22 @@ import hashlib
 import json
 import time
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
+from functools import partial
 
 import curies
 from pyshacl import validate as shacl_validate
 from pyshacl.entrypoints import meta_validate
 from pyshacl.errors import ReportableRuntimeError
-from rdflib import RDF, BNode, Graph, Literal, URIRef
+from rdflib import RDF, BNode, Graph, URIRef
 from rdflib.collection import Collection
 from rdflib.term import Node
 
 from cartkg.dataset import Dataset
 from cartkg.errors import InputError
 from cartkg.io import from_rdflib
-from cartkg.namespaces import SH
+from cartkg.namespaces import SH, show_term
 from cartkg.paths import SourceFile
 
 SEVERITIES = ("Violation", "Warning", "Info")
@@ -159,7 +160,7 @@ def check_shapes(dataset: Dataset, shapes: Graph) -> None:
 def _results(
     report: Graph, shapes: Graph, dataset: Dataset, converter: curies.Converter
 ) -> list[ValidationResult]:
-    show = _Shower(converter)
+    show = partial(show_term, converter=converter)
     results = []
     for r in report.subjects(RDF.type, SH.ValidationResult):
         focus = report.value(r, SH.focusNode)
@@ -189,23 +190,7 @@ def _results(
     return results
 
 
-class _Shower:
-    """Terms as a reader wants them: CURIEs where the prefix map allows, N-Triples otherwise."""
-
-    def __init__(self, converter: curies.Converter):
-        self.converter = converter
-
-    def __call__(self, term: Node | None) -> str:
-        if term is None:
-            return ""
-        if isinstance(term, URIRef):
-            return self.converter.compress(str(term)) or f"<{term}>"
-        if isinstance(term, Literal):
-            return str(term)
-        return f"_:{term}"
-
-
-def _path(graph: Graph, path: Node | None, show: _Shower) -> str:
+def _path(graph: Graph, path: Node | None, show: Callable[[Node | None], str]) -> str:
     """A SHACL property path in SPARQL property-path syntax."""
     if path is None:
         return ""
