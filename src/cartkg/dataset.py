@@ -82,9 +82,6 @@ class Dataset:
         """The union of the files with the given roles, as one rdflib graph."""
         return rdflib_graph(self.quads(*roles))
 
-    def file_of_graph(self, graph: str) -> LoadedFile | None:
-        return self._by_graph.get(graph)
-
     def files_describing(self, node: ox.NamedNode | ox.BlankNode) -> list[str]:
         """The files (relative paths) in which ``node`` is the subject of a triple."""
         files = set()
@@ -93,16 +90,6 @@ class Dataset:
             if loaded is not None:
                 files.add(loaded.source.relpath)
         return sorted(files)
-
-    def subjects_of(self, files: Iterable[SourceFile]) -> set[ox.NamedNode | ox.BlankNode]:
-        """Every subject of the given files."""
-        subjects = set()
-        for f in files:
-            graph = ox.NamedNode(f.graph)
-            subjects.update(
-                q.subject for q in self.store.quads_for_pattern(None, None, None, graph)
-            )
-        return subjects
 
     @property
     def triple_count(self) -> int:
