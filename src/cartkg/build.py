@@ -15,7 +15,7 @@ from cartkg.dataset import Dataset, LoadedFile
 from cartkg.errors import CheckFailed
 from cartkg.namespaces import converter, prefix_map
 from cartkg.paths import Project
-from cartkg.queries import EmbeddedClient, QueryClient
+from cartkg.queries import EmbeddedClient, QueryClient, load_queries, query_quads
 from cartkg.reason import ReasonReport, reason
 from cartkg.store import StagedStore
 from cartkg.validate import ValidationReport, validate
@@ -44,6 +44,7 @@ class BuildReport:
     validation: ValidationReport | None = None
     stages: dict[str, float] = field(default_factory=dict)
     counts: dict[str, int] = field(default_factory=dict)
+    query_triples: dict[str, int] = field(default_factory=dict)  # per stored query's graph
     store_path: Path | None = None
     stored: bool = False
     memory_store: ox.Store | None = None  # the built graph, when built in memory
@@ -92,6 +93,7 @@ def build(
             progress.finish(name, report.stages[name])
 
         files = project.source_files()
+        queries = load_queries(project.queries_dir)  # a broken query file fails the build early
         with stage("parse", total=len(files)):
             dataset = Dataset.load(project, staged.store, on_file=lambda _: progress.advance())
         report.files = dataset.files
@@ -105,6 +107,10 @@ def build(
         with stage("store"):
             if report.reasoning is not None:
                 staged.store.bulk_extend(report.reasoning.inferred_quads())
+            for query in queries.values():
+                quads = query_quads(query, prefixes)
+                staged.store.bulk_extend(quads)
+                report.query_triples[query.slug] = len(quads)
             report.counts = entity_counts(
                 EmbeddedClient(
                     staged.store, project.queries_dir, converter(project.ontology_file), prefixes

@@ -43,6 +43,10 @@ class Project:
 
     root: Path
 
+    def __post_init__(self) -> None:
+        # graph names come from paths relative to the root, so the root must be absolute
+        object.__setattr__(self, "root", Path(self.root).resolve())
+
     @classmethod
     def find(cls, start: Path | None = None) -> Project:
         """The project containing ``start`` (default: $CARTKG_ROOT, else the current folder)."""

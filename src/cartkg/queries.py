@@ -32,7 +32,7 @@ from SPARQLWrapper import JSON, POST, TURTLE, SPARQLExceptions, SPARQLWrapper
 
 from cartkg.errors import InputError
 from cartkg.io import from_rdflib, to_rdflib
-from cartkg.namespaces import QUERY, sparql_prologue
+from cartkg.namespaces import GRAPH, QUERY, SH, sparql_prologue
 
 PARAM_TYPES = ("iri", "string", "integer", "decimal", "date", "boolean")
 _PARAM_VAR = re.compile(r"[?$]_([A-Za-z][A-Za-z0-9_]*)")
@@ -207,6 +207,50 @@ def get_query(folder: Path, slug: str) -> StoredQuery:
         known = ", ".join(sorted(p.stem for p in folder.glob("*.rq"))) or "(none)"
         raise InputError(f"no stored query {slug!r}; the stored queries are: {known}")
     return parse_query(path.read_text(encoding="utf-8"), slug, path)
+
+
+_FORMS = {
+    "SELECT": ("SPARQLSelectExecutable", "select"),
+    "CONSTRUCT": ("SPARQLConstructExecutable", "construct"),
+    "ASK": ("SPARQLAskExecutable", "ask"),
+    "DESCRIBE": ("SPARQLDescribeExecutable", "describe"),
+}
+_RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+_RDFS = "http://www.w3.org/2000/01/rdf-schema#"
+_SCHEMA_KEYWORDS = ox.NamedNode("https://schema.org/keywords")
+
+
+def query_graph(query: StoredQuery) -> ox.NamedNode:
+    """The named graph a stored query is published in: ``graph/queries/<slug>``."""
+    return ox.NamedNode(f"{GRAPH}queries/{query.slug}")
+
+
+def query_quads(query: StoredQuery, prefixes: Mapping[str, str]) -> list[ox.Quad]:
+    """The stored query as an ``sh:SPARQLExecutable`` (as in SIB's sparql-examples), in its
+    own graph, so a triple store user can find and run it. The text carries the PREFIX lines
+    it needs, so it runs as it is; parameters are unbound variables (``?_name``)."""
+    syntax = _strip_comments_and_strings(query.body)
+    keyword = re.search(r"\b(SELECT|CONSTRUCT|ASK|DESCRIBE)\b", syntax, re.IGNORECASE)
+    if keyword is None:
+        raise InputError(f"{query.path or query.slug}: not a SELECT, CONSTRUCT, ASK or DESCRIBE")
+    kind, text_property = _FORMS[keyword.group(1).upper()]
+    used = set(re.findall(r"(?<![\w?$:])([A-Za-z][\w.-]*)?:", syntax))
+    prologue = sparql_prologue({p: ns for p, ns in prefixes.items() if p in used})
+    node, graph = ox.NamedNode(query.iri), query_graph(query)
+    comment = query.description
+    if query.params:
+        comment = (comment + "\n\n" if comment else "") + _describe_params(query)[0].upper()
+        comment += _describe_params(query)[1:] + "."
+    statements = [
+        (_RDF_TYPE, ox.NamedNode(f"{SH}SPARQLExecutable")),
+        (_RDF_TYPE, ox.NamedNode(f"{SH}{kind}")),
+        (ox.NamedNode(f"{SH}{text_property}"), ox.Literal(prologue + query.body)),
+        (ox.NamedNode(f"{_RDFS}label"), ox.Literal(query.summary or query.slug)),
+    ]
+    if comment:
+        statements.append((ox.NamedNode(f"{_RDFS}comment"), ox.Literal(comment)))
+    statements += [(_SCHEMA_KEYWORDS, ox.Literal(tag)) for tag in query.tags]
+    return [ox.Quad(node, p, o, graph) for p, o in statements]
 
 
 def _strip_comments_and_strings(sparql: str) -> str:

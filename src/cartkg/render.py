@@ -133,6 +133,12 @@ def print_build(console: Console, report: BuildReport, verbose: bool = False) ->
             "(rdfs:subPropertyOf)",
             str(len(report.reasoning.property_closure)),
         )
+    if report.query_triples:
+        table.add_row(
+            "graph:queries/*",
+            f"{len(report.query_triples)} stored queries",
+            str(sum(report.query_triples.values())),
+        )
     table.caption = f"{len(files)} files, {sum(f.triples for f in files)} triples"
     console.print(table)
     if report.counts:
