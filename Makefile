@@ -31,6 +31,10 @@ test: $(STAMP_TEST)
 bench: $(STAMP_TEST)
 	$(BIN)/python benchmarks/run.py
 
+## build, check and write a dated release into dist/ (VERSION=YYYY-MM-DD, default today)
+release: $(STAMP_RUN)
+	$(BIN)/cartkg release --out dist $(if $(VERSION),--version $(VERSION),)
+
 ## rewrite every Turtle file in canonical form
 fmt: $(STAMP_RUN)
 	$(BIN)/cartkg fmt
