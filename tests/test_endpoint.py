@@ -1,78 +1,38 @@
-"""Queries on a real SPARQL endpoint (an Oxigraph server on loopback) match the embedded store."""
+"""`cartkg serve`: a real read-only SPARQL endpoint on loopback gives the embedded store's rows
+and refuses every update."""
 
 from __future__ import annotations
 
-import shutil
-import socket
-import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 import pytest
 from conftest import REPO, CliRun
+from servers import free_port, graphs_in, running
 
 import cartkg
 from cartkg.paths import Project
 from cartkg.queries import load_queries
+from cartkg.serve import Bind
 
 pytestmark = pytest.mark.server
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def oxigraph_binary() -> str:
-    beside = Path(sys.executable).parent / "oxigraph"
-    found = str(beside) if beside.exists() else shutil.which("oxigraph")
-    if not found:
-        pytest.fail(
-            "the oxigraph server is missing: install the test extras (pip install -e .[test])"
-        )
-    return found
-
-
 @pytest.fixture(scope="module")
 def endpoint(real_store: Path) -> Iterator[str]:
+    """`cartkg serve` in its own process, on a free loopback port."""
     port = free_port()
-    server = subprocess.Popen(
-        [
-            oxigraph_binary(),
-            "serve-read-only",
-            "--location",
-            str(real_store),
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--union-default-graph",
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
+    command = [sys.executable, "-m", "cartkg", "--root", str(REPO), "serve"]
+    command += ["--store", str(real_store), "--bind", f"127.0.0.1:{port}", "--timeout", "30"]
     url = f"http://127.0.0.1:{port}/query"
-    try:
-        deadline = time.monotonic() + 20
-        while True:
-            try:
-                if httpx.get(url, params={"query": "ASK {}"}, timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            if server.poll() is not None or time.monotonic() > deadline:
-                pytest.fail(f"oxigraph server did not start: {server.stderr.read().decode()}")
-            time.sleep(0.1)
+    with running(command, url):
         yield url
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
 
 
 @pytest.mark.parametrize("slug", sorted(load_queries(REPO / "queries")))
-def test_endpoint_gives_the_same_rows_as_the_embedded_store(
+def test_served_endpoint_gives_the_same_rows_as_the_embedded_store(
     slug: str, endpoint: str, real_store: Path
 ) -> None:
     query = load_queries(REPO / "queries")[slug]
@@ -82,6 +42,43 @@ def test_endpoint_gives_the_same_rows_as_the_embedded_store(
     assert len(local) > 0
     assert [str(v) for v in remote.vars] == [str(v) for v in local.vars]
     assert list(remote) == list(local)
+
+
+def test_served_endpoint_refuses_updates(endpoint: str) -> None:
+    before = graphs_in(endpoint)
+    base = endpoint.removesuffix("/query")
+    insert = "INSERT DATA { GRAPH <urn:x:g> { <urn:x:s> <urn:x:p> <urn:x:o> } }"
+    attempts = [
+        httpx.post(f"{base}/update", data={"update": insert}, timeout=10),
+        httpx.post(
+            f"{base}/update",
+            content=insert,
+            headers={"Content-Type": "application/sparql-update"},
+            timeout=10,
+        ),
+        httpx.post(f"{base}/query", data={"update": insert}, timeout=10),
+        httpx.put(
+            f"{base}/store",
+            params={"graph": "urn:x:g"},
+            content="<urn:x:s> <urn:x:p> <urn:x:o> .",
+            headers={"Content-Type": "application/n-triples"},
+            timeout=10,
+        ),
+        httpx.delete(
+            f"{base}/store",
+            params={"graph": "https://w3id.org/cartkg/graph/trials/NCT06328777"},
+            timeout=10,
+        ),
+    ]
+    assert [a.status_code for a in attempts if a.is_success] == []
+    assert graphs_in(endpoint) == before
+    assert "https://w3id.org/cartkg/graph/trials/NCT06328777" in before
+
+
+def test_served_endpoint_offers_the_query_ui(endpoint: str) -> None:
+    page = httpx.get(endpoint.removesuffix("/query") + "/", timeout=10)
+    assert page.status_code == 200
+    assert "yasgui" in page.text.lower()
 
 
 def test_cli_query_on_an_endpoint(cli: CliRun, endpoint: str) -> None:
@@ -101,3 +98,47 @@ def test_malformed_endpoint_url_is_a_usage_error(cli: CliRun) -> None:
     result = cli(Project(REPO), "query", "trials", "--endpoint", "localhost:7878")
     assert result.exit_code == 2
     assert "not an http(s) endpoint URL" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("bind", "loopback"),
+    [
+        ("127.0.0.1:7878", True),
+        ("localhost:7878", True),
+        ("[::1]:7878", True),
+        ("127.0.0.2:80", True),
+        ("0.0.0.0:7878", False),
+        ("[::]:7878", False),
+        ("192.168.1.10:7878", False),
+        ("example.org:7878", False),
+    ],
+)
+def test_bind_address_is_loopback_or_not(bind: str, loopback: bool) -> None:
+    assert Bind.parse(bind).is_loopback is loopback
+
+
+@pytest.mark.parametrize("bind", ["7878", "127.0.0.1", "127.0.0.1:http", "127.0.0.1:70000"])
+def test_bad_bind_address_is_a_usage_error(cli: CliRun, bind: str) -> None:
+    result = cli(Project(REPO), "serve", "--bind", bind)
+    assert result.exit_code == 2
+    assert "--bind takes HOST:PORT" in result.stderr
+
+
+def test_serving_beyond_loopback_warns_first(cli: CliRun, tmp_path: Path) -> None:
+    # the store is missing, so nothing is ever bound: only the warning and the error show
+    result = cli(Project(REPO), "serve", "--store", str(tmp_path / "none"), "--bind", "0.0.0.0:7")
+    assert "warning: binding to 0.0.0.0:7, not loopback" in result.stderr
+    assert "no built store" in result.stderr
+    assert result.exit_code == 2
+
+
+def test_serve_stops_cleanly_on_terminate(real_store: Path) -> None:
+    port = free_port()
+    command = [sys.executable, "-m", "cartkg", "--root", str(REPO), "serve"]
+    command += ["--store", str(real_store), "--bind", f"127.0.0.1:{port}"]
+    with running(command, f"http://127.0.0.1:{port}/query") as process:
+        process.terminate()
+        process.wait(timeout=10)
+    # the server was the process itself (exec), so nothing is left listening
+    with pytest.raises(httpx.TransportError):
+        httpx.get(f"http://127.0.0.1:{port}/query", params={"query": "ASK {}"}, timeout=2)

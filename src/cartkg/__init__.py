@@ -9,17 +9,23 @@ From Python::
         print(row.nctId, row.status)
     remote = cartkg.connect("http://127.0.0.1:7878/query")
     remote.run_query("trials")                   # same rows from an endpoint
+    cartkg.export("cartkg.trig")                 # any RDF format, from the built store
+    cartkg.push("http://localhost:7878/query", graph_store="http://localhost:7878/store")
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
+from cartkg import export as _export
+from cartkg import push as _push
 from cartkg.build import BuildFailed, BuildReport
 from cartkg.build import build as _build
 from cartkg.errors import CartkgError, CheckFailed, InputError
 from cartkg.namespaces import converter, prefix_map
 from cartkg.paths import Project
+from cartkg.push import PushFailed, PushReport
 from cartkg.queries import EmbeddedClient, EndpointClient, QueryClient
 from cartkg.store import open_store
 
@@ -31,9 +37,13 @@ __all__ = [
     "CheckFailed",
     "InputError",
     "Project",
+    "PushFailed",
+    "PushReport",
     "build",
     "connect",
+    "export",
     "open_client",
+    "push",
 ]
 
 
@@ -68,4 +78,49 @@ def connect(endpoint: str, root: Path | None = None) -> QueryClient:
         project.queries_dir,
         converter(project.ontology_file),
         prefix_map(project.ontology_file),
+    )
+
+
+def export(
+    path: Path | str | None = None,
+    format: str | None = None,
+    graphs: Sequence[str] | None = None,
+    root: Path | None = None,
+    store: Path | None = None,
+) -> None:
+    """Write the built graph to ``path`` (format from its extension, or ``format``: ttl, nt,
+    nq, trig, jsonld, rdfxml); ``graphs`` picks graphs by IRI or glob such as ``trials/*``."""
+    project = Project.find(root)
+    target = None if path is None else Path(path)
+    _export.export(
+        open_store(store or project.default_store),
+        target,
+        _export.get_format(format, target),
+        graphs,
+        prefix_map(project.ontology_file),
+    )
+
+
+def push(
+    endpoint: str,
+    graph_store: str | None = None,
+    auth_env: str | None = None,
+    graphs: Sequence[str] | None = None,
+    mode: _push.Mode = "replace",
+    verify_tls: bool = True,
+    root: Path | None = None,
+    store: Path | None = None,
+) -> PushReport:
+    """Send the built graph's named graphs to a store over the Graph Store Protocol and check
+    them through its SPARQL ``endpoint``; raises PushFailed naming the graphs that are missing.
+    ``auth_env`` names an environment variable holding ``user:password``."""
+    project = Project.find(root)
+    return _push.push(
+        open_store(store or project.default_store),
+        endpoint,
+        graph_store,
+        _push.Credentials.from_env(auth_env) if auth_env else None,
+        graphs,
+        mode,
+        verify_tls=verify_tls,
     )

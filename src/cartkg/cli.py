@@ -18,13 +18,15 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn
 from rich.table import Table
 
-from cartkg import docs
+from cartkg import docs, release, serve
 from cartkg.build import BuildFailed, build
 from cartkg.dataset import Dataset
 from cartkg.errors import CartkgError, InputError
+from cartkg.export import FORMATS, export, get_format, select_graphs
 from cartkg.fmt import format_files
 from cartkg.namespaces import converter, prefix_map
 from cartkg.paths import Project
+from cartkg.push import Credentials, GraphPush, push
 from cartkg.queries import (
     EmbeddedClient,
     EndpointClient,
@@ -359,3 +361,137 @@ def stats_cmd(
         project = _project()
         result = _client(project, store, endpoint).run_query("stats")
         _print_result(project, result, fmt, "cartkg")
+
+
+GraphsOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--graphs",
+        "-g",
+        help="Only these graphs: an IRI, graph:trials/NCT06328777, or a glob such as "
+        "'trials/*' (repeatable; default: every graph).",
+    ),
+]
+
+
+@app.command("export")
+def export_cmd(
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="File to write (default: stdout).")
+    ] = None,
+    fmt: Annotated[
+        str | None,
+        typer.Option("--format", "-f", help=f"{', '.join(FORMATS)} (default: from -o)."),
+    ] = None,
+    graphs: GraphsOption = None,
+    store: StoreOption = None,
+) -> None:
+    """Write the built graph as RDF: named graphs in nq, trig, jsonld; their union in ttl,
+    nt, rdfxml. The stored queries come along as sh:SPARQLExecutable resources."""
+    with _reported():
+        project = _project()
+        rdf_format = get_format(fmt, output)
+        source = open_store(store or project.default_store)
+        export(source, output, rdf_format, graphs, prefix_map(project.ontology_file))
+        if output is not None:
+            err.print(f"wrote {output} ({rdf_format.name})", style="green")
+
+
+@app.command("release")
+def release_cmd(
+    version: Annotated[
+        str | None, typer.Option(help="Release date YYYY-MM-DD (default: today).")
+    ] = None,
+    folder: Annotated[Path, typer.Option("--out", help="Folder to write the release into.")] = Path(
+        "dist"
+    ),
+) -> None:
+    """Build and check the graph, then write a dated release with SHA256SUMS."""
+    with _reported():
+        report = release.release(_project(), folder, version, progress=_RichProgress(err))
+        for name, digest in report.files.items():
+            out.print(f"{digest[:16]}  {name}", markup=False, highlight=False)
+        out.print(f"release {report.version} written to {report.folder}", style="green")
+
+
+@app.command("push")
+def push_cmd(
+    endpoint: Annotated[
+        str, typer.Option(help="The store's SPARQL query endpoint (used to check the push).")
+    ],
+    graph_store: Annotated[
+        str | None,
+        typer.Option(help="The store's Graph Store Protocol URL (default: the endpoint)."),
+    ] = None,
+    auth_env: Annotated[
+        str | None,
+        typer.Option(help="Name of an environment variable holding user:password."),
+    ] = None,
+    graphs: GraphsOption = None,
+    replace: Annotated[
+        bool,
+        typer.Option("--replace/--merge", help="PUT (replace each graph) or POST (add to it)."),
+    ] = True,
+    insecure: Annotated[
+        bool, typer.Option("--insecure", help="Do not verify TLS certificates.")
+    ] = False,
+    retries: Annotated[int, typer.Option(help="Retries on 5xx and connection errors.")] = 4,
+    store: StoreOption = None,
+) -> None:
+    """Send every named graph to a triple store over the SPARQL 1.1 Graph Store Protocol."""
+    with _reported():
+        project = _project()
+        credentials = Credentials.from_env(auth_env) if auth_env else None
+        if insecure:
+            err.print("warning: TLS certificates are not verified (--insecure)", style="yellow")
+        source = open_store(store or project.default_store)
+        progress = _RichProgress(err)
+        progress.start("push", total=len(select_graphs(source, graphs)))
+
+        def shown(g: GraphPush) -> None:
+            progress.advance()
+            if g.error:
+                err.print(f"failed <{g.graph}>: {g.error}", markup=False, highlight=False)
+
+        try:
+            report = push(
+                source,
+                endpoint,
+                graph_store,
+                credentials,
+                graphs,
+                "replace" if replace else "merge",
+                verify_tls=not insecure,
+                retries=retries,
+                on_graph=shown,
+            )
+        finally:
+            progress.finish("push", 0)
+        out.print(report.summary(), markup=False, highlight=False)
+
+
+@app.command("serve")
+def serve_cmd(
+    store: StoreOption = None,
+    bind: Annotated[str, typer.Option(help="HOST:PORT to listen on.")] = serve.DEFAULT_BIND,
+    timeout: Annotated[int, typer.Option(help="Query timeout in seconds.")] = 60,
+) -> None:
+    """Serve the built store read-only as a SPARQL endpoint (/query) with a query UI (/)."""
+    with _reported():
+        project = _project()
+        where = serve.Bind.parse(bind)
+        location = store or project.default_store
+        if not where.is_loopback:
+            err.print(
+                f"warning: binding to {where}, not loopback: anyone who can reach this "
+                "machine on that port can query the graph",
+                style="yellow",
+            )
+        command = serve.command(location, where, timeout)
+        err.print(
+            f"serving {location} read-only: SPARQL endpoint {where.url}/query, "
+            f"query UI {where.url}/ (Ctrl-C stops)",
+            markup=False,
+            highlight=False,
+        )
+    serve.run(command)
