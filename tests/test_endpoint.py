@@ -13,6 +13,7 @@ from conftest import REPO, CliRun
 from servers import free_port, graphs_in, running
 
 import cartkg
+from cartkg.build import build
 from cartkg.paths import Project
 from cartkg.queries import load_queries
 from cartkg.serve import Bind
@@ -142,3 +143,22 @@ def test_serve_stops_cleanly_on_terminate(real_store: Path) -> None:
     # the server was the process itself (exec), so nothing is left listening
     with pytest.raises(httpx.TransportError):
         httpx.get(f"http://127.0.0.1:{port}/query", params={"query": "ASK {}"}, timeout=2)
+
+
+def test_a_rebuild_does_not_pull_the_store_from_under_a_running_server(tmp_path: Path) -> None:
+    store = tmp_path / "store"
+    build(Project(REPO), store, run_reasoner=False)
+    served = store.resolve()
+    port = free_port()
+    command = [sys.executable, "-m", "cartkg", "--root", str(REPO), "serve"]
+    command += ["--store", str(store), "--bind", f"127.0.0.1:{port}"]
+    url = f"http://127.0.0.1:{port}/query"
+    with running(command, url):
+        before = graphs_in(url)
+        build(Project(REPO), store, run_reasoner=False)
+        assert store.resolve() != served
+        assert served.is_dir()
+        assert graphs_in(url) == before
+    # once the server has stopped, the next build clears the old folder away
+    build(Project(REPO), store, run_reasoner=False)
+    assert not served.exists()

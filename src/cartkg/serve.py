@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import NoReturn
 
 from cartkg.errors import InputError
+from cartkg.store import hold_for_serving
 
 DEFAULT_BIND = "127.0.0.1:7878"
 
@@ -83,7 +84,9 @@ def command(store: Path, bind: Bind, timeout_s: int) -> list[str]:
 
 def run(command: list[str]) -> NoReturn:
     """Become the server: exec it in place of this process, so that signals (Ctrl-C, a
-    service manager's TERM) reach it directly and no orphan is left behind."""
+    service manager's TERM) reach it directly and no orphan is left behind. The served folder
+    stays locked against deletion by a rebuild for as long as the server runs."""
+    hold_for_serving(Path(command[command.index("--location") + 1]))
     sys.stdout.flush()
     sys.stderr.flush()
     os.execv(command[0], command)

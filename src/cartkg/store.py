@@ -4,6 +4,8 @@
 (``store-<time>-<random>``), and when every check has passed replaces the link in one atomic
 ``rename``: readers see the old store or the new one, never a half-written one, and a failed
 build leaves the old store as it was. A lock file keeps two builds from swapping at once.
+A store folder that ``cartkg serve`` is serving holds a shared lock, and no build deletes it
+while the lock is held: the server answers from the old graph until it is restarted.
 """
 
 from __future__ import annotations
@@ -21,6 +23,31 @@ from types import TracebackType
 import pyoxigraph as ox
 
 from cartkg.errors import InputError
+
+SERVING_LOCK = "cartkg-serving.lock"
+
+
+def hold_for_serving(folder: Path) -> int:
+    """Take a shared lock on a store folder for as long as this process (or the program it
+    execs) lives, so that no build deletes the folder under a running server."""
+    fd = os.open(folder / SERVING_LOCK, os.O_CREAT | os.O_RDWR, 0o644)
+    fcntl.flock(fd, fcntl.LOCK_SH)
+    os.set_inheritable(fd, True)
+    return fd
+
+
+def in_use(folder: Path) -> bool:
+    """Whether a server holds the folder (see hold_for_serving)."""
+    lock = folder / SERVING_LOCK
+    if not lock.is_file():
+        return False
+    with open(lock) as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return True
+        fcntl.flock(handle, fcntl.LOCK_UN)
+    return False
 
 
 def open_store(path: Path) -> ox.Store:
@@ -77,7 +104,7 @@ class StagedStore:
             self.target.rename(aside)
             previous = aside
         os.replace(link, self.target)
-        if previous is not None and previous != self.folder:
+        if previous is not None and previous != self.folder and not in_use(previous):
             shutil.rmtree(previous, ignore_errors=True)
         self.folder = None
         self._unlock()
@@ -107,7 +134,8 @@ class StagedStore:
         current = _resolve_own(self.target)
         ours = re.compile(rf"^{re.escape(self.target.name)}-(\d{{8}}T\d{{6}}-|replaced-)")
         for folder in self.target.parent.iterdir():
-            if ours.match(folder.name) and folder.is_dir() and folder != current:
+            mine = ours.match(folder.name) and folder.is_dir() and folder != current
+            if mine and not in_use(folder):
                 shutil.rmtree(folder, ignore_errors=True)
 
     def __enter__(self) -> StagedStore:
