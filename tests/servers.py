@@ -4,6 +4,7 @@ proxy that stands in front of one to play a store that breaks half way."""
 from __future__ import annotations
 
 import socket
+import ssl
 import subprocess
 import threading
 import time
@@ -99,10 +100,26 @@ def graphs_in(query_url: str) -> dict[str, int]:
 Fault = Callable[[str, int], tuple[int, dict[str, str]] | None]
 
 
+def self_signed_certificate(folder: Path) -> tuple[Path, Path]:
+    """A certificate for 127.0.0.1 that no authority signed, and its key (openssl)."""
+    cert, key = folder / "cert.pem", folder / "key.pem"
+    command = ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1"]
+    command += ["-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"]
+    subprocess.run(
+        [*command, "-keyout", str(key), "-out", str(cert)],
+        check=True,
+        capture_output=True,
+    )
+    return cert, key
+
+
 @contextmanager
-def faulty_proxy(upstream: str, fault: Fault) -> Iterator[str]:
+def faulty_proxy(
+    upstream: str, fault: Fault, tls: tuple[Path, Path] | None = None
+) -> Iterator[str]:
     """A proxy to ``upstream`` that answers with ``fault(method, n)`` (status and headers)
-    instead of forwarding, where ``n`` counts the requests with a body (1, 2, 3, ...)."""
+    instead of forwarding, where ``n`` counts the requests with a body (1, 2, 3, ...). With
+    ``tls`` (certificate, key) it speaks HTTPS."""
     sent = {"n": 0}
     lock = threading.Lock()
 
@@ -147,10 +164,16 @@ def faulty_proxy(upstream: str, fault: Fault) -> Iterator[str]:
             pass
 
     server = ThreadingHTTPServer(("127.0.0.1", free_port()), Handler)
+    scheme = "http"
+    if tls is not None:
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        context.load_cert_chain(*tls)
+        server.socket = context.wrap_socket(server.socket, server_side=True)
+        scheme = "https"
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
+        yield f"{scheme}://127.0.0.1:{server.server_address[1]}"
     finally:
         server.shutdown()
         server.server_close()

@@ -15,7 +15,13 @@ import pytest
 from conftest import REPO, CliRun
 from rdflib import Literal, URIRef
 from rdflib.query import Result
-from servers import faulty_proxy, free_port, graphs_in, oxigraph_read_write
+from servers import (
+    faulty_proxy,
+    free_port,
+    graphs_in,
+    oxigraph_read_write,
+    self_signed_certificate,
+)
 from virtuoso import Virtuoso, running_virtuoso
 
 import cartkg
@@ -225,6 +231,25 @@ def test_store_down_is_a_clear_failure(cli: CliRun, real_store: Path) -> None:
     assert f"cannot reach {url}/store" in result.stderr
     assert "0 of " in result.stderr
     assert "are in the store" in result.stderr
+
+
+def test_tls_certificates_are_checked_unless_insecure(
+    cli: CliRun, oxigraph: str, real_store: Path, tmp_path: Path
+) -> None:
+    certificate = self_signed_certificate(tmp_path)
+    with faulty_proxy(oxigraph, lambda method, n: None, tls=certificate) as proxy:
+        args = ["push", "--store", str(real_store), "--endpoint", f"{proxy}/query"]
+        args += ["--graph-store", f"{proxy}/store", "--graphs", "trials/*", "--retries", "0"]
+        checked = cli(Project(REPO), *args)
+        assert checked.exit_code == 1
+        assert "CERTIFICATE_VERIFY_FAILED" in checked.stderr
+        assert graphs_in(f"{oxigraph}/query") == {}
+
+        unchecked = cli(Project(REPO), *args, "--insecure")
+        assert unchecked.exit_code == 0, unchecked.stderr
+        assert "warning: TLS certificates are not verified" in unchecked.stderr
+        assert "2 of 2 graph(s) are in the store" in unchecked.stdout
+    assert len(graphs_in(f"{oxigraph}/query")) == 2
 
 
 def test_graphs_sent_but_not_confirmed_are_not_reported_as_pushed(
