@@ -22,6 +22,7 @@ from servers import (
     oxigraph_read_write,
     self_signed_certificate,
 )
+from typer.testing import Result as CliResult
 from virtuoso import Virtuoso, running_virtuoso
 
 import cartkg
@@ -36,6 +37,12 @@ pytestmark = pytest.mark.server
 AUTH_VAR = "CARTKG_TEST_PUSH_AUTH"
 SECRET = "s3cret-never-printed"
 THIRD = 3
+
+
+def push_cli(cli: CliRun, store: Path, endpoint: str, graph_store: str, *more: str) -> CliResult:
+    """`cartkg push` of the built ``store`` to a query endpoint and a Graph Store URL."""
+    args = ["push", "--store", str(store), "--endpoint", endpoint, "--graph-store", graph_store]
+    return cli(Project(REPO), *args, *more)
 
 
 def expected_counts(store_path: Path) -> dict[str, int]:
@@ -64,14 +71,10 @@ def oxigraph(tmp_path: Path) -> Iterator[str]:
 
 
 def test_push_to_oxigraph_then_queries_agree(cli: CliRun, oxigraph: str, real_store: Path) -> None:
-    result = cli(
-        Project(REPO),
-        "push",
-        "--store",
-        str(real_store),
-        "--endpoint",
+    result = push_cli(
+        cli,
+        real_store,
         f"{oxigraph}/query",
-        "--graph-store",
         f"{oxigraph}/store",
     )
     assert result.exit_code == 0, result.stderr + result.stdout
@@ -122,14 +125,10 @@ def test_a_500_on_the_third_graph_reports_exactly_what_arrived(
     expected = expected_counts(real_store)
     third = sorted(expected)[THIRD - 1]
     with faulty_proxy(oxigraph, third_fails) as proxy:
-        result = cli(
-            Project(REPO),
-            "push",
-            "--store",
-            str(real_store),
-            "--endpoint",
+        result = push_cli(
+            cli,
+            real_store,
             f"{oxigraph}/query",
-            "--graph-store",
             f"{proxy}/store",
             "--retries",
             "1",
@@ -142,14 +141,10 @@ def test_a_500_on_the_third_graph_reports_exactly_what_arrived(
     assert f"{len(expected) - 1} of {len(expected)} graph(s) are in the store" in result.stderr
     assert result.stderr.count("missing <") == 1
 
-    again = cli(
-        Project(REPO),
-        "push",
-        "--store",
-        str(real_store),
-        "--endpoint",
+    again = push_cli(
+        cli,
+        real_store,
         f"{oxigraph}/query",
-        "--graph-store",
         f"{oxigraph}/store",
     )
     assert again.exit_code == 0, again.stderr
@@ -174,14 +169,10 @@ def test_a_401_stops_the_push_and_never_prints_the_password(
     monkeypatch.setenv(AUTH_VAR, f"curator:{SECRET}")
     refuse = (401, {"WWW-Authenticate": 'Basic realm="store"'})
     with faulty_proxy(oxigraph, lambda method, n: refuse) as proxy:
-        result = cli(
-            Project(REPO),
-            "push",
-            "--store",
-            str(real_store),
-            "--endpoint",
+        result = push_cli(
+            cli,
+            real_store,
             f"{oxigraph}/query",
-            "--graph-store",
             f"{proxy}/store",
             "--auth-env",
             AUTH_VAR,
@@ -199,14 +190,10 @@ def test_a_401_without_credentials_says_how_to_give_them(
 ) -> None:
     refuse = (401, {"WWW-Authenticate": 'Digest realm="store", nonce="abc"'})
     with faulty_proxy(oxigraph, lambda method, n: refuse) as proxy:
-        result = cli(
-            Project(REPO),
-            "push",
-            "--store",
-            str(real_store),
-            "--endpoint",
+        result = push_cli(
+            cli,
+            real_store,
             f"{oxigraph}/query",
-            "--graph-store",
             f"{proxy}/store",
         )
     assert result.exit_code == 1
@@ -215,14 +202,10 @@ def test_a_401_without_credentials_says_how_to_give_them(
 
 def test_store_down_is_a_clear_failure(cli: CliRun, real_store: Path) -> None:
     url = f"http://127.0.0.1:{free_port()}"
-    result = cli(
-        Project(REPO),
-        "push",
-        "--store",
-        str(real_store),
-        "--endpoint",
+    result = push_cli(
+        cli,
+        real_store,
         f"{url}/query",
-        "--graph-store",
         f"{url}/store",
         "--retries",
         "1",
@@ -370,14 +353,10 @@ def test_push_to_virtuoso_with_digest_auth_then_queries_agree(
     cli: CliRun, virtuoso: Virtuoso, real_store: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv(AUTH_VAR, f"{virtuoso.user}:{virtuoso.password}")
-    result = cli(
-        Project(REPO),
-        "push",
-        "--store",
-        str(real_store),
-        "--endpoint",
+    result = push_cli(
+        cli,
+        real_store,
         virtuoso.sparql_url,
-        "--graph-store",
         virtuoso.graph_store_url,
         "--auth-env",
         AUTH_VAR,
@@ -426,14 +405,10 @@ def test_wrong_password_on_virtuoso_pushes_nothing(
 ) -> None:
     monkeypatch.setenv(AUTH_VAR, f"dba:{SECRET}")
     with started_virtuoso(tmp_path / "virtuoso") as fresh:
-        result = cli(
-            Project(REPO),
-            "push",
-            "--store",
-            str(real_store),
-            "--endpoint",
+        result = push_cli(
+            cli,
+            real_store,
             fresh.sparql_url,
-            "--graph-store",
             fresh.graph_store_url,
             "--auth-env",
             AUTH_VAR,
