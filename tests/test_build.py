@@ -38,7 +38,7 @@ def test_build_stores_every_graph_and_reports_stages(project: Project, cli: CliR
     result = cli(project, "build", "--store", str(store))
     assert result.exit_code == 0, result.stderr
     assert store.is_symlink() and (store / "CURRENT").exists()
-    for stage in ("parse", "reason", "validate", "store"):
+    for stage in ("parse", "reason", "validate", "assemble", "store"):
         assert f"{stage} " in result.stdout
     assert "data/trials/NCT06414135.ttl" in result.stdout
     assert "HermiT: consistent" in result.stdout

@@ -73,3 +73,16 @@ def test_syntax_errors_name_file_line_and_column_for_every_bad_file(project: Pro
     assert (second.line, second.column) == (line, 3)
     assert "nope" in second.message
     assert str(second).startswith(f"data/trials/NCT00000002.ttl:{line}:3: ")
+
+
+def test_same_blank_node_label_in_two_files_is_two_nodes(project: Project) -> None:
+    write(project, "data/notes/a.ttl", '_:x rdfs:label "from a" .')
+    write(project, "data/notes/b.ttl", '_:x rdfs:label "from b" .')
+    dataset = Dataset.load(project, roles=("data",))
+    label = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
+    subjects = {
+        q.subject
+        for q in dataset.store.quads_for_pattern(None, label, None, None)
+        if q.object.value.startswith("from ")
+    }
+    assert len(subjects) == 2

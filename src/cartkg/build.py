@@ -104,7 +104,7 @@ def build(
             report.validation = validate(dataset, converter(project.ontology_file))
         if not report.ok:
             raise BuildFailed(report)
-        with stage("store"):
+        with stage("assemble"):
             if report.reasoning is not None:
                 staged.store.bulk_extend(report.reasoning.inferred_quads())
             for query in queries.values():
@@ -116,7 +116,8 @@ def build(
                     staged.store, project.queries_dir, converter(project.ontology_file), prefixes
                 )
             )
-            del dataset  # it holds the store open; commit closes it
+        del dataset
+        with stage("store"):
             staged.commit()
             report.stored = store_path is not None
             if store_path is None:

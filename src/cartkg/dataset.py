@@ -14,7 +14,7 @@ import pyoxigraph as ox
 from rdflib import Graph
 
 from cartkg.errors import RdfSyntaxError, SyntaxProblem
-from cartkg.io import parse_turtle, rdflib_graph
+from cartkg.io import TurtleError, rdflib_graph, stream_turtle
 from cartkg.paths import ROLES, Project, SourceFile, check_unique_graphs
 
 
@@ -45,7 +45,8 @@ class Dataset:
         """Parse the project's files of ``roles`` (and ``extra`` files) into ``store``.
 
         The store defaults to one in memory. Every file is parsed before anything is reported,
-        so one run names every syntax error.
+        so one run names every syntax error; after a syntax error the store holds part of the
+        files and is meant to be thrown away.
         """
         store = ox.Store() if store is None else store
         sources = project.source_files(roles)
@@ -54,15 +55,24 @@ class Dataset:
         check_unique_graphs(sources)
         loaded: list[LoadedFile] = []
         problems: list[SyntaxProblem] = []
-        for source in sources:
-            result = parse_turtle(source)
-            if isinstance(result, SyntaxProblem):
-                problems.append(result)
-            elif not problems:
-                store.bulk_extend(result)
-                loaded.append(LoadedFile(source, len(result)))
-            if on_file is not None:
-                on_file(source)
+
+        def every_quad() -> Iterator[ox.Quad]:
+            # one bulk_extend over all files: pyoxigraph's loader is fastest fed one stream
+            for source in sources:
+                count = 0
+                try:
+                    for quad in stream_turtle(source):
+                        count += 1
+                        if not problems:  # after an error, only look for more errors
+                            yield quad
+                except TurtleError as e:
+                    problems.append(e.problem)
+                else:
+                    loaded.append(LoadedFile(source, count))
+                if on_file is not None:
+                    on_file(source)
+
+        store.bulk_extend(every_quad())
         if problems:
             raise RdfSyntaxError(problems)
         return cls(project, store, loaded)

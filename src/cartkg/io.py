@@ -6,7 +6,7 @@ terms are made only where a library needs them (pySHACL, the formatter).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
@@ -20,20 +20,40 @@ XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 
 def parse_turtle(file: SourceFile) -> list[ox.Quad] | SyntaxProblem:
     """The file's triples as quads in its named graph, or the first syntax problem in it."""
+    quads: list[ox.Quad] = []
+    try:
+        quads.extend(stream_turtle(file))
+    except TurtleError as e:
+        return e.problem
+    return quads
+
+
+class TurtleError(Exception):
+    """A file that cannot be read as Turtle; ``problem`` says where and why."""
+
+    def __init__(self, problem: SyntaxProblem):
+        super().__init__(problem)
+        self.problem = problem
+
+
+def stream_turtle(file: SourceFile) -> Iterator[ox.Quad]:
+    """The file's triples as quads in its named graph, as they are parsed.
+
+    Blank nodes get fresh labels, so ``_:x`` in two files are two nodes. Raises TurtleError.
+    """
     graph = ox.NamedNode(file.graph)
     try:
-        return [
-            ox.Quad(q.subject, q.predicate, q.object, graph)
-            for q in ox.parse(path=str(file.path), format=ox.RdfFormat.TURTLE)
-        ]
+        for q in ox.parse(path=str(file.path), format=ox.RdfFormat.TURTLE, rename_blank_nodes=True):
+            yield ox.Quad(q.subject, q.predicate, q.object, graph)
     except SyntaxError as e:
         message = e.msg
         # pyoxigraph words positions as "Parser error at line 3 between columns 8 and 19: ..."
         if message.startswith("Parser error") and ": " in message:
             message = message.split(": ", 1)[1]
-        return SyntaxProblem(file.relpath, e.lineno, e.offset, message)
+        raise TurtleError(SyntaxProblem(file.relpath, e.lineno, e.offset, message)) from None
     except (OSError, UnicodeDecodeError, ValueError) as e:
-        return SyntaxProblem(file.relpath, None, None, f"cannot read the file: {e}")
+        problem = SyntaxProblem(file.relpath, None, None, f"cannot read the file: {e}")
+        raise TurtleError(problem) from None
 
 
 def to_rdflib(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> Node:
