@@ -1,11 +1,25 @@
-"""Speed of the build stages and stored queries, as ratios to baselines measured in the same run.
+"""Speed and memory of the build, the stored queries and the export, as ratios to baselines
+measured in the same run, on synthetic graphs of 10 k and 100 k triples (1 M with --large).
 
-Baselines: pyoxigraph's raw ``Store.bulk_load`` of the same files (the floor for the load stage),
-and rdflib running the same stored queries. Figures are medians of several runs after a warm-up.
-Results go to benchmarks/results/ as JSON (git-ignored) so runs can be compared.
+    python benchmarks/run.py [--large] [--sizes 10000 100000] [--runs 5]
 
-This first version measures the real graph; the synthetic generator at 10 k, 100 k and 1 M
-triples comes with the benchmark issue.
+For each size, ``benchmarks/generate.py`` writes a synthetic project, then every measurement
+runs in a fresh process (so its peak memory is its own):
+
+- the build, stage by stage (parse, reason, validate, assemble, store), into an on-disk store;
+- the rebuild after one data file changed;
+- export of the built store to N-Quads;
+- the stored queries on the built store, with their example parameters: median of --runs runs
+  after a warm-up;
+
+and the baselines: pyoxigraph's raw ``Store.bulk_load`` of the same files into memory (the
+fastest load pyoxigraph offers, the floor for the load stage and the yardstick for the build),
+``Store.dump`` of the built store to N-Quads, rdflib's parse of the same files and rdflib's SPARQL
+on the same query texts (parameters bound the same way), and pySHACL with default settings on
+an rdflib graph of the ontology and data.
+
+It prints a table with the goals and writes it as JSON to benchmarks/results/ (git-ignored),
+with the machine it ran on.
 """
 
 from __future__ import annotations
@@ -14,27 +28,39 @@ import argparse
 import json
 import os
 import platform
+import resource
+import shutil
+import signal
 import statistics
 import sys
+import tempfile
 import time
 from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
 from importlib.metadata import version
+from multiprocessing import get_context
 from pathlib import Path
-
-import pyoxigraph as ox
-from rdflib import Dataset as RdflibDataset
-from rdflib import URIRef
-
-from cartkg.dataset import Dataset
-from cartkg.io import to_rdflib
-from cartkg.namespaces import converter, prefix_map, sparql_prologue
-from cartkg.paths import Project
-from cartkg.queries import EmbeddedClient, load_queries
+from typing import Any
 
 REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO / "benchmarks"))
+
+from generate import generate  # noqa: E402
+
+DEFAULT_SIZES = (10_000, 100_000)
+LARGE = 1_000_000
+RDFLIB_QUERY_RUNS_ABOVE_100K = 1  # rdflib takes seconds per query at 1 M
+RDFLIB_QUERY_CAP = 10  # seconds; rdflib can take hours on nested OPTIONALs: the speed-up is ">="
 
 
-def median_seconds(work: Callable[[], object], runs: int) -> float:
+# --- measurements; each runs in its own process and returns its figures and peak memory ---
+
+
+def _peak_mib() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _median(work: Callable[[], object], runs: int) -> float:
     work()  # warm-up
     times = []
     for _ in range(runs):
@@ -44,81 +70,371 @@ def median_seconds(work: Callable[[], object], runs: int) -> float:
     return statistics.median(times)
 
 
-def raw_bulk_load(project: Project) -> None:
+def raw_bulk_load(root: str) -> dict[str, Any]:
+    import pyoxigraph as ox
+
+    from cartkg.paths import Project
+
+    files = Project(Path(root)).source_files()
+    started = time.perf_counter()
     store = ox.Store()
-    for f in project.source_files():
+    for f in files:
         store.bulk_load(
             path=str(f.path), format=ox.RdfFormat.TURTLE, to_graph=ox.NamedNode(f.graph)
         )
+    return {"seconds": time.perf_counter() - started, "peak_mib": _peak_mib(), "quads": len(store)}
 
 
-def machine() -> dict[str, object]:
+def cartkg_build(root: str, store: str) -> dict[str, Any]:
+    from cartkg.build import build
+    from cartkg.paths import Project
+
+    started = time.perf_counter()
+    report = build(Project(Path(root)), Path(store))
     return {
-        "cores": os.cpu_count(),
-        "memory_gib": round(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30, 1),
-        "python": platform.python_version(),
-        "libraries": {n: version(n) for n in ("pyoxigraph", "rdflib", "pyshacl", "owlready2")},
+        "seconds": time.perf_counter() - started,
+        "peak_mib": _peak_mib(),
+        "stages": report.stages,
+        "triples": sum(f.triples for f in report.files if f.source.role == "data"),
+        "files": sum(f.source.role == "data" for f in report.files),
     }
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--runs", type=int, default=5)
-    args = parser.parse_args()
-    project = Project(REPO)
+def cartkg_export(store: str, out: str) -> dict[str, Any]:
+    from cartkg.export import export, get_format
+    from cartkg.store import open_store
+
+    opened = open_store(Path(store))
+    floor = _peak_mib()
+    started = time.perf_counter()
+    export(opened, Path(out), get_format(None, Path(out)))
+    return {"seconds": time.perf_counter() - started, "peak_mib": _peak_mib(), "floor_mib": floor}
+
+
+def oxigraph_dump(store: str, out: str) -> dict[str, Any]:
+    import pyoxigraph as ox
+
+    opened = ox.Store.read_only(store)
+    floor = _peak_mib()
+    started = time.perf_counter()
+    opened.dump(output=out, format=ox.RdfFormat.N_QUADS)
+    return {"seconds": time.perf_counter() - started, "peak_mib": _peak_mib(), "floor_mib": floor}
+
+
+def _query_texts(root: str) -> dict[str, str]:
+    """Each stored query as the exact text the embedded client runs (example parameters bound)."""
+    from cartkg.namespaces import converter, prefix_map, sparql_prologue
+    from cartkg.paths import Project
+    from cartkg.queries import load_queries, with_values
+
+    project = Project(Path(root))
     prefixes = prefix_map(project.ontology_file)
-    rows: list[dict[str, object]] = []
-
-    raw = median_seconds(lambda: raw_bulk_load(project), args.runs)
-    load = median_seconds(lambda: Dataset.load(project), args.runs)
-    rows.append(
-        {
-            "stage": "load",
-            "seconds": load,
-            "baseline": "pyoxigraph bulk_load",
-            "baseline_seconds": raw,
-            "ratio": load / raw,
-        }
-    )
-
-    dataset = Dataset.load(project)
-    client = EmbeddedClient(
-        dataset.store, project.queries_dir, converter(project.ontology_file), prefixes
-    )
-    rdf = RdflibDataset(default_union=True)
-    for q in dataset.quads():
-        rdf.graph(URIRef(q.graph_name.value)).add(
-            tuple(to_rdflib(t) for t in (q.subject, q.predicate, q.object))
-        )
+    curies = converter(project.ontology_file)
+    texts = {}
     for slug, query in load_queries(project.queries_dir).items():
         params = {p.name: p.example for p in query.params if p.example is not None}
-        ours = median_seconds(lambda q=query, p=params: list(client.run(q, p)), args.runs)
-        text = sparql_prologue(prefixes) + query.body
-        theirs = median_seconds(lambda t=text: list(rdf.query(t)), args.runs)
+        bindings = query.bind(params, curies)
+        texts[slug] = with_values(sparql_prologue(prefixes) + query.body, bindings)
+    return texts
+
+
+def cartkg_queries(root: str, store: str, runs: int) -> dict[str, Any]:
+    from cartkg.queries import _rdflib_result
+    from cartkg.store import open_store
+
+    opened = open_store(Path(store))
+    medians, rows = {}, {}
+    for slug, text in _query_texts(root).items():
+
+        def run(text: str = text) -> int:
+            answer = opened.query(text, use_default_graph_as_union=True)
+            return len(_rdflib_result(answer))  # the rows as the CLI gets them
+
+        medians[slug] = _median(run, runs)
+        rows[slug] = run()
+    return {"queries": medians, "rows": rows, "peak_mib": _peak_mib()}
+
+
+def _rdflib_dataset(root: str, roles: tuple[str, ...] = ("ontology", "data", "shapes")):
+    from rdflib import Dataset, URIRef
+
+    from cartkg.paths import Project
+
+    dataset = Dataset(default_union=True)
+    for f in Project(Path(root)).source_files(roles):
+        dataset.graph(URIRef(f.graph)).parse(f.path, format="turtle")
+    return dataset
+
+
+def rdflib_parse_and_queries(root: str, runs: int) -> dict[str, Any]:
+    started = time.perf_counter()
+    dataset = _rdflib_dataset(root)
+    parse = time.perf_counter() - started
+    parse_peak = _peak_mib()
+    medians, rows, errors, timeouts = {}, {}, {}, {}
+
+    def on_alarm(signum: int, frame: object) -> None:
+        raise TimeoutError
+
+    signal.signal(signal.SIGALRM, on_alarm)
+    for slug, text in _query_texts(root).items():
+        started = time.perf_counter()
+        signal.alarm(RDFLIB_QUERY_CAP)
+        try:
+            rows[slug] = len(dataset.query(text))  # the warm-up
+        except TimeoutError:
+            timeouts[slug] = RDFLIB_QUERY_CAP
+            continue
+        except Exception as e:  # rdflib fails on some valid SPARQL; say so, compare the rest
+            errors[slug] = f"{type(e).__name__}: {e}"
+            continue
+        finally:
+            signal.alarm(0)
+        first = time.perf_counter() - started
+        slow = first > RDFLIB_QUERY_CAP / 10
+        medians[slug] = first if slow else _median(lambda t=text: len(dataset.query(t)), runs)
+    return {
+        "timeouts": timeouts,
+        "seconds": parse,
+        "peak_mib": parse_peak,
+        "queries": medians,
+        "rows": rows,
+        "errors": errors,
+    }
+
+
+def pyshacl_default(root: str) -> dict[str, Any]:
+    from pyshacl import validate
+    from rdflib import Graph
+
+    from cartkg.paths import Project
+
+    project = Project(Path(root))
+    data, shapes = Graph(), Graph()
+    for f in project.source_files(("ontology", "data")):
+        data.parse(f.path, format="turtle")
+    for f in project.source_files(("shapes",)):
+        shapes.parse(f.path, format="turtle")
+    started = time.perf_counter()
+    conforms, _, _ = validate(data, shacl_graph=shapes)
+    return {"seconds": time.perf_counter() - started, "peak_mib": _peak_mib(), "conforms": conforms}
+
+
+def in_own_process(function: Callable[..., dict[str, Any]], *args: Any) -> dict[str, Any]:
+    with ProcessPoolExecutor(1, mp_context=get_context("spawn")) as pool:
+        return pool.submit(function, *args).result()
+
+
+# --- one size ---
+
+
+def edit_one_data_file(root: Path) -> str:
+    """Add a comment to one synthetic trial, as a curator's small edit would."""
+    import pyoxigraph as ox
+
+    trial = sorted((root / "data" / "trials").glob("NCT9*.ttl"))[0]
+    subject = next(iter(ox.parse(path=str(trial), format=ox.RdfFormat.TURTLE))).subject
+    with trial.open("a", encoding="utf-8") as f:
+        f.write(f'\n{subject} <http://www.w3.org/2000/01/rdf-schema#comment> "edited" .\n')
+    return trial.relative_to(root).as_posix()
+
+
+def measure(triples: int, work: Path, runs: int) -> dict[str, Any]:
+    root = work / f"synthetic-{triples}"
+    generate(root, triples, seed=1)
+    store = work / f"store-{triples}"
+    print(f"  {triples:,} triples: raw load", flush=True)
+    raw = in_own_process(raw_bulk_load, str(root))
+    print("  build", flush=True)
+    built = in_own_process(cartkg_build, str(root), str(store))
+    print("  export", flush=True)
+    exported = in_own_process(cartkg_export, str(store), str(work / "export.nq"))
+    dumped = in_own_process(oxigraph_dump, str(store), str(work / "dump.nq"))
+    print("  queries", flush=True)
+    ours = in_own_process(cartkg_queries, str(root), str(store), runs)
+    rdflib_runs = runs if triples <= 100_000 else RDFLIB_QUERY_RUNS_ABOVE_100K
+    print("  rdflib", flush=True)
+    theirs = in_own_process(rdflib_parse_and_queries, str(root), rdflib_runs)
+    print("  pySHACL", flush=True)
+    shacl = in_own_process(pyshacl_default, str(root))
+    print("  rebuild after one edit", flush=True)
+    edited = edit_one_data_file(root)
+    rebuilt = in_own_process(cartkg_build, str(root), str(store))
+    for f in ("export.nq", "dump.nq"):
+        (work / f).unlink(missing_ok=True)
+    return {
+        "triples": built["triples"],
+        "files": built["files"],
+        "raw_load": raw,
+        "build": built,
+        "rebuild": {**rebuilt, "edited": edited},
+        "export": exported,
+        "dump": dumped,
+        "queries": ours,
+        "rdflib": {**theirs, "query_runs": rdflib_runs},
+        "pyshacl": shacl,
+    }
+
+
+def rows_of(m: dict[str, Any], large: bool) -> list[dict[str, Any]]:
+    """The table: each figure beside its baseline, the ratio, and the issue's goal."""
+    raw, build = m["raw_load"], m["build"]
+    stages = build["stages"]
+    theirs = m["rdflib"]["queries"]
+    compared = {slug: s for slug, s in m["queries"]["queries"].items() if slug in theirs}
+    query_speedups = {slug: theirs[slug] / max(s, 1e-9) for slug, s in compared.items()}
+
+    def row(what, ours, unit, baseline_name, baseline, goal=None, higher_is_better=False):
+        ratio = (baseline / ours if higher_is_better else ours / baseline) if baseline else None
+        met = None
+        if goal is not None and ratio is not None:
+            met = ratio >= goal if higher_is_better else ratio <= goal
+        return {
+            "measure": what,
+            "value": ours,
+            "unit": unit,
+            "baseline": baseline_name,
+            "baseline_value": baseline,
+            "ratio": ratio,
+            "goal": goal,
+            "higher_is_better": higher_is_better,
+            "met": met,
+        }
+
+    rows = [
+        row("load (parse stage)", stages["parse"], "s", "bulk_load", raw["seconds"], 1.5),
+        row("reason", stages.get("reason", 0.0), "s", "bulk_load", raw["seconds"]),
+        row("validate", stages["validate"], "s", "pySHACL default", m["pyshacl"]["seconds"]),
+        row("assemble", stages["assemble"], "s", "bulk_load", raw["seconds"]),
+        row("store (write to disk)", stages["store"], "s", "bulk_load", raw["seconds"]),
+        row(
+            "full build", build["seconds"], "s", "bulk_load", raw["seconds"], 10 if large else None
+        ),
+        row(
+            "build peak memory",
+            build["peak_mib"],
+            "MiB",
+            "bulk_load peak",
+            raw["peak_mib"],
+            3 if large else None,
+        ),
+        row(
+            "rebuild after 1 edit",
+            m["rebuild"]["seconds"],
+            "s",
+            "full build",
+            build["seconds"],
+            0.1,
+        ),
+        row("export N-Quads", m["export"]["seconds"], "s", "Store.dump", m["dump"]["seconds"], 2),
+        row(
+            "export memory growth",
+            m["export"]["peak_mib"] - m["export"]["floor_mib"],
+            "MiB",
+            "Store.dump growth",
+            max(m["dump"]["peak_mib"] - m["dump"]["floor_mib"], 1.0),
+        ),
+        row("rdflib parse (info)", m["rdflib"]["seconds"], "s", "bulk_load", raw["seconds"]),
+        row(
+            "queries, median speed-up",
+            statistics.median(compared.values()),
+            "s",
+            "rdflib SPARQL",
+            statistics.median(theirs.values()),
+            10,
+            higher_is_better=True,
+        ),
+    ]
+    rows[-1]["ratio"] = statistics.median(query_speedups.values())
+    rows[-1]["met"] = rows[-1]["ratio"] >= 10
+    for slug, speedup in sorted(query_speedups.items()):
+        ours = m["queries"]["queries"][slug]
         rows.append(
-            {
-                "stage": f"query {slug}",
-                "seconds": ours,
-                "baseline": "rdflib SPARQL",
-                "baseline_seconds": theirs,
-                "ratio": ours / theirs,
-            }
+            row(f"  query {slug}", ours, "s", "rdflib", m["rdflib"]["queries"][slug], None, True)
+        )
+        rows[-1]["ratio"] = speedup
+    for slug, cap in sorted(m["rdflib"]["timeouts"].items()):
+        ours = m["queries"]["queries"][slug]
+        rows.append(row(f"  query {slug}", ours, "s", "rdflib, stopped", cap, None, True))
+        rows[-1]["lower_bound"] = True  # rdflib had not finished: the speed-up is at least this
+    for slug, error in sorted(m["rdflib"]["errors"].items()):
+        ours = m["queries"]["queries"][slug]
+        rows.append(row(f"  query {slug}", ours, "s", "rdflib fails", None, None, True))
+        rows[-1]["error"] = error
+    return rows
+
+
+def print_table(triples: int, files: int, rows: list[dict[str, Any]]) -> None:
+    print(f"\n{triples:,} data triples in {files:,} files")
+    print(f"{'measure':<28}{'cartkg':>12}  {'baseline':<18}{'baseline':>12}{'ratio':>9}  goal")
+    for r in rows:
+        unit = r["unit"]
+        value = f"{r['value']:.3f} {unit}" if unit == "s" else f"{r['value']:.0f} {unit}"
+        base = r["baseline_value"]
+        if base is None:
+            base_text = "-"
+        else:
+            base_text = f"{base:.3f} {unit}" if unit == "s" else f"{base:.0f} {unit}"
+        ratio = (
+            ""
+            if r["ratio"] is None
+            else (f"{r['ratio']:.1f}x" if r["higher_is_better"] else f"{r['ratio']:.2f}")
+        )
+        if r.get("lower_bound"):
+            ratio = ">=" + ratio
+        goal = ""
+        if r["goal"] is not None:
+            sign = ">=" if r["higher_is_better"] else "<="
+            goal = f"{sign} {r['goal']}{'x' if r['higher_is_better'] else ''}"
+            goal += "  met" if r["met"] else "  NOT MET"
+        print(
+            f"{r['measure']:<28}{value:>12}  {r['baseline']:<18}{base_text:>12}{ratio:>9}  {goal}"
         )
 
-    print(f"cartkg benchmark on {dataset.triple_count} triples ({len(dataset.files)} files)")
-    print(f"{'stage':<24}{'seconds':>10}  {'baseline':<22}{'seconds':>10}{'ratio':>8}")
-    for r in rows:
-        print(
-            f"{r['stage']:<24}{r['seconds']:>10.4f}  {r['baseline']:<22}"
-            f"{r['baseline_seconds']:>10.4f}{r['ratio']:>8.2f}"
-        )
-    results = REPO / "benchmarks" / "results"
-    results.mkdir(exist_ok=True)
-    out = results / time.strftime("run-%Y%m%dT%H%M%S.json")
-    out.write_text(
-        json.dumps({"machine": machine(), "triples": dataset.triple_count, "rows": rows}, indent=2)
+
+def machine() -> dict[str, Any]:
+    return {
+        "cores": os.cpu_count(),
+        "memory_gib": round(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30, 1),
+        "cpu": platform.processor() or platform.machine(),
+        "python": platform.python_version(),
+        "libraries": {
+            n: version(n) for n in ("pyoxigraph", "rdflib", "pyshacl", "owlready2", "cartkg")
+        },
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=list(DEFAULT_SIZES))
+    parser.add_argument("--large", action="store_true", help=f"add the {LARGE:,}-triple size")
+    parser.add_argument("--runs", type=int, default=5, help="timed runs per query, after a warm-up")
+    parser.add_argument("--work", type=Path, help="folder for the generated projects (kept)")
+    args = parser.parse_args(argv)
+    sizes = sorted(set(args.sizes) | ({LARGE} if args.large else set()))
+    work = args.work or Path(tempfile.mkdtemp(prefix="cartkg-bench-"))
+    work.mkdir(parents=True, exist_ok=True)
+    info = machine()
+    print(
+        f"cartkg benchmark on {info['cores']} cores, {info['memory_gib']} GiB, "
+        f"Python {info['python']}, " + ", ".join(f"{k} {v}" for k, v in info["libraries"].items())
     )
-    print(f"written to {out.relative_to(REPO)}")
+    results: dict[str, Any] = {"machine": info, "date": time.strftime("%Y-%m-%dT%H:%M:%S")}
+    results["sizes"] = {}
+    try:
+        for triples in sizes:
+            m = measure(triples, work, args.runs)
+            rows = rows_of(m, large=triples >= LARGE)
+            print_table(m["triples"], m["files"], rows)
+            results["sizes"][str(triples)] = {**m, "rows": rows}
+    finally:
+        if args.work is None:
+            shutil.rmtree(work, ignore_errors=True)
+    out_dir = REPO / "benchmarks" / "results"
+    out_dir.mkdir(exist_ok=True)
+    out = out_dir / time.strftime("run-%Y%m%dT%H%M%S.json")
+    out.write_text(json.dumps(results, indent=2))
+    print(f"\nwritten to {out.relative_to(REPO)}")
     return 0
 
 
