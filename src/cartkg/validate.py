@@ -12,23 +12,25 @@ import hashlib
 import json
 import time
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import asdict, dataclass, field
 from functools import partial
 
 import curies
+import pyoxigraph as ox
 from pyshacl import validate as shacl_validate
 from pyshacl.entrypoints import meta_validate
 from pyshacl.errors import ReportableRuntimeError
-from rdflib import RDF, BNode, Graph, URIRef
-from rdflib.collection import Collection
+from rdflib import RDF, BNode, Graph, Literal, URIRef
+from rdflib.collection import Collection as RdfList
 from rdflib.term import Node
 
 from cartkg.dataset import Dataset
 from cartkg.errors import InputError
-from cartkg.io import from_rdflib
+from cartkg.io import from_rdflib, to_rdflib
 from cartkg.namespaces import SH, show_term
 from cartkg.paths import SourceFile
+from cartkg.sparql_shacl import Result, UnsupportedShapes, validate_store, validation_results
 
 SEVERITIES = ("Violation", "Warning", "Info")
 
@@ -96,13 +98,49 @@ def validate(
     dataset: Dataset,
     converter: curies.Converter,
     only_files: Iterable[SourceFile] | None = None,
+    focus: Collection[ox.NamedNode | ox.BlankNode] | None = None,
+    engine: str = "sparql",
 ) -> ValidationReport:
-    """Validate ontology + data against the shapes (optionally only the nodes of some files)."""
+    """Validate ontology + data against the shapes.
+
+    ``only_files`` keeps the results about the nodes of those files; ``focus`` checks only those
+    focus nodes. The engine is the shapes compiled to SPARQL on the store (``sparql_shacl``,
+    whose results are pySHACL's, as tests/test_sparql_shacl.py checks) or pySHACL itself; the
+    first falls back to the second for shapes it does not compile.
+    """
     started = time.perf_counter()
-    data = dataset.rdflib_graph("ontology", "data", "extra")
     shapes = dataset.rdflib_graph("shapes")
-    _add_prefix_declarations(shapes, data)
+    ontology = dataset.rdflib_graph("ontology")
+    _add_prefix_declarations(shapes, ontology)
     check_shapes(dataset, shapes)
+    results: list[ValidationResult] | None = None
+    report_graph: Graph | None = None
+    if engine == "sparql":
+        try:
+            found = validate_store(
+                dataset.store, dataset.graph_names("ontology", "data", "extra"), shapes, focus
+            )
+            results = validation_results(found, shapes, dataset, converter)
+            report_graph = _report_graph(found, shapes)
+        except UnsupportedShapes:
+            results = None
+    if results is None:
+        results, report_graph = _pyshacl(dataset, shapes, converter)
+        if focus is not None:
+            shown = {show_term(to_rdflib(n), converter) for n in focus}
+            results = [r for r in results if r.focus_node in shown]
+    if only_files is not None:
+        # Filter the results rather than pass pySHACL focus_nodes: with focus nodes, pySHACL
+        # 0.40.1 skips the sh:or alternatives of property shapes (found by the shape cases).
+        keep = {f.relpath for f in only_files}
+        results = [r for r in results if keep & set(r.files)]
+    return ValidationReport(results, report_graph, time.perf_counter() - started)
+
+
+def _pyshacl(
+    dataset: Dataset, shapes: Graph, converter: curies.Converter
+) -> tuple[list[ValidationResult], Graph]:
+    data = dataset.rdflib_graph("ontology", "data", "extra")
     try:
         _, report_graph, _ = shacl_validate(
             data,
@@ -115,13 +153,37 @@ def validate(
         )
     except ReportableRuntimeError as e:
         raise InputError(f"the shapes in shapes/ cannot be used: {e.message}") from None
-    results = _results(report_graph, shapes, dataset, converter)
-    if only_files is not None:
-        # Filter the results rather than pass pySHACL focus_nodes: with focus nodes, pySHACL
-        # 0.40.1 skips the sh:or alternatives of property shapes (found by the shape cases).
-        keep = {f.relpath for f in only_files}
-        results = [r for r in results if keep & set(r.files)]
-    return ValidationReport(results, report_graph, time.perf_counter() - started)
+    return _results(report_graph, shapes, dataset, converter), report_graph
+
+
+def _report_graph(found: Iterable[Result], shapes: Graph) -> Graph:
+    """A SHACL validation report, as pySHACL writes one, for the SPARQL engine's results."""
+    graph = Graph(bind_namespaces="none")
+    graph.bind("sh", SH)
+    report = BNode()
+    graph.add((report, RDF.type, SH.ValidationReport))
+    conforms = True
+    for r in found:
+        node = BNode()
+        conforms = conforms and r.severity != SH.Violation
+        graph.add((report, SH.result, node))
+        graph.add((node, RDF.type, SH.ValidationResult))
+        graph.add((node, SH.focusNode, to_rdflib(r.focus)))
+        graph.add((node, SH.resultSeverity, r.severity))
+        graph.add((node, SH.sourceConstraintComponent, r.constraint))
+        source = SH.sourceConstraint if r.constraint == SH.SPARQLConstraintComponent else None
+        graph.add((node, source or SH.sourceShape, r.shape))
+        if r.path is not None:
+            graph.add((node, SH.resultPath, r.path))
+            if isinstance(r.path, BNode):  # a path expression: copy its structure
+                for triple in shapes.cbd(r.path):
+                    graph.add(triple)
+        if r.value is not None:
+            graph.add((node, SH.value, to_rdflib(r.value)))
+        for message in r.messages:
+            graph.add((node, SH.resultMessage, Literal(message)))
+    graph.add((report, SH.conforms, Literal(conforms)))
+    return graph
 
 
 def _add_prefix_declarations(shapes: Graph, ontology: Graph) -> None:
@@ -198,7 +260,7 @@ def _path(graph: Graph, path: Node | None, show: Callable[[Node | None], str]) -
         return show(path)
     if isinstance(path, BNode):
         if (path, RDF.first, None) in graph:
-            return "/".join(_path(graph, p, show) for p in Collection(graph, path))
+            return "/".join(_path(graph, p, show) for p in RdfList(graph, path))
         for predicate, template in (
             (SH.inversePath, "^{}"),
             (SH.zeroOrMorePath, "{}*"),
@@ -210,7 +272,5 @@ def _path(graph: Graph, path: Node | None, show: Callable[[Node | None], str]) -
                 return template.format(_path(graph, inner, show))
         alternatives = graph.value(path, SH.alternativePath)
         if alternatives is not None:
-            return (
-                "(" + "|".join(_path(graph, p, show) for p in Collection(graph, alternatives)) + ")"
-            )
+            return "(" + "|".join(_path(graph, p, show) for p in RdfList(graph, alternatives)) + ")"
     return show(path)
