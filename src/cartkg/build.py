@@ -3,21 +3,22 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
 import pyoxigraph as ox
 
-from cartkg.dataset import Dataset, LoadedFile
+from cartkg.dataset import Dataset, LoadedFile, load_files
 from cartkg.errors import CheckFailed
+from cartkg.manifest import Changes, Entry, Manifest, compare, file_digest, schema_digest
 from cartkg.namespaces import converter, prefix_map
-from cartkg.paths import Project
+from cartkg.paths import Project, SourceFile
 from cartkg.queries import EmbeddedClient, QueryClient, load_queries, query_quads
-from cartkg.reason import ReasonReport, reason
-from cartkg.store import StagedStore
+from cartkg.reason import ReasonReport, reason, remove_inferences
+from cartkg.store import StagedStore, current_folder
 from cartkg.validate import ValidationReport, validate
 
 
@@ -48,6 +49,8 @@ class BuildReport:
     store_path: Path | None = None
     stored: bool = False
     memory_store: ox.Store | None = None  # the built graph, when built in memory
+    incremental: bool = False  # only the changed files were parsed and checked again
+    changed: list[str] = field(default_factory=list)  # their relative paths
 
     @property
     def ok(self) -> bool:
@@ -77,33 +80,37 @@ def build(
     store_path: Path | None = None,
     run_reasoner: bool = True,
     progress: Progress | None = None,
+    full: bool = False,
 ) -> BuildReport:
-    """Build the graph into ``store_path`` (in memory when None); raise BuildFailed on a check."""
+    """Build the graph into ``store_path`` (in memory when None); raise BuildFailed on a check.
+
+    When ``store_path`` holds a store built from the same ontology, shapes, queries and options,
+    only the data files that changed since are parsed and checked again, and the store is
+    updated (see ``rebuild``); ``full`` forces a build from scratch.
+    """
     progress = progress or _Silent()
+    schema = schema_digest(project, {"reason": run_reasoner})
+    data_files = project.source_files(("data",))
+    digests = {f.relpath: file_digest(f.path) for f in data_files}
+    if store_path is not None and not full:
+        folder = current_folder(store_path)
+        previous = Manifest.read(folder) if folder is not None else None
+        if folder is not None and previous is not None and previous.schema == schema:
+            changes = compare(previous, data_files, digests)
+            return rebuild(
+                project, store_path, folder, previous, changes, digests, run_reasoner, progress
+            )
+
     report = BuildReport(store_path=store_path)
     prefixes = prefix_map(project.ontology_file)
     with StagedStore(store_path) as staged:
-
-        @contextmanager
-        def stage(name: str, total: int | None = None) -> Iterator[None]:
-            progress.start(name, total)
-            started = time.perf_counter()
-            yield
-            report.stages[name] = time.perf_counter() - started
-            progress.finish(name, report.stages[name])
-
+        stage = _stages(report, progress)
         files = project.source_files()
         queries = load_queries(project.queries_dir)  # a broken query file fails the build early
         with stage("parse", total=len(files)):
             dataset = Dataset.load(project, staged.store, on_file=lambda _: progress.advance())
         report.files = dataset.files
-        if run_reasoner:
-            with stage("reason"):
-                report.reasoning = reason(dataset)
-        with stage("validate"):
-            report.validation = validate(dataset, converter(project.ontology_file))
-        if not report.ok:
-            raise BuildFailed(report)
+        _check(dataset, report, run_reasoner, stage)
         with stage("assemble"):
             if report.reasoning is not None:
                 staged.store.bulk_extend(report.reasoning.inferred_quads())
@@ -111,18 +118,137 @@ def build(
                 quads = query_quads(query, prefixes)
                 staged.store.bulk_extend(quads)
                 report.query_triples[query.slug] = len(quads)
-            report.counts = entity_counts(
-                EmbeddedClient(
-                    staged.store, project.queries_dir, converter(project.ontology_file), prefixes
-                )
-            )
+            report.counts = entity_counts(_client(project, staged.store, prefixes))
         del dataset
         with stage("store"):
-            staged.commit()
+            staged.commit(Manifest.of(schema, report.files, digests))
             report.stored = store_path is not None
             if store_path is None:
                 report.memory_store = staged.store
     return report
+
+
+def rebuild(
+    project: Project,
+    store_path: Path,
+    folder: Path,
+    previous: Manifest,
+    changes: Changes,
+    digests: dict[str, str],
+    run_reasoner: bool,
+    progress: Progress,
+) -> BuildReport:
+    """Update a built store for the data files that changed: their graphs are replaced, and the
+    checks run on the nodes those files describe or point to, and on the nodes pointing to
+    them (every constraint of the shapes and every consistency rule looks one step away at most).
+    HermiT does not run: the OWL RL rules check the changed nodes (see README, Performance).
+    """
+    report = BuildReport(store_path=store_path, incremental=True)
+    report.changed = [f.relpath for f in changes.changed] + changes.removed
+    prefixes = prefix_map(project.ontology_file)
+    with StagedStore(store_path, start_from=folder) as staged:
+        stage = _stages(report, progress)
+        store = staged.store
+        with stage("parse", total=len(changes.changed)):
+            graphs = [ox.NamedNode(f.graph) for f in changes.changed]
+            graphs += [
+                ox.NamedNode(project.source_file(project.root / r).graph) for r in changes.removed
+            ]
+            touched = _nodes_in(store, graphs)
+            for graph in graphs:
+                store.remove_graph(graph)
+            loaded = load_files(store, changes.changed, on_file=lambda _: progress.advance())
+            touched |= _nodes_in(store, [ox.NamedNode(f.source.graph) for f in loaded])
+            kept = {f.relpath for f in changes.unchanged}
+            # data files that did not change keep their count; the schema files are counted
+            files = [
+                LoadedFile(f, previous.files[f.relpath].triples)
+                if f.role == "data"
+                else _counted(store, f)
+                for f in project.source_files()
+                if f.relpath in kept or f.role != "data"
+            ]
+            files = sorted(files + loaded, key=lambda f: f.source.relpath)
+            dataset = Dataset(project, store, files)
+            focus = touched | _pointing_to(store, touched)
+        report.files = dataset.files
+        _check(dataset, report, run_reasoner, stage, focus)
+        with stage("assemble"):
+            if report.reasoning is not None:
+                remove_inferences(store, focus)
+                store.bulk_extend(report.reasoning.inferred_quads())
+            report.counts = entity_counts(_client(project, store, prefixes))
+        del dataset
+        with stage("store"):
+            manifest = Manifest(
+                previous.schema, {k: e for k, e in previous.files.items() if k in kept}
+            )
+            manifest.files.update(
+                {f.source.relpath: Entry(digests[f.source.relpath], f.triples) for f in loaded}
+            )
+            staged.commit(manifest)
+            report.stored = True
+    return report
+
+
+def _check(
+    dataset: Dataset,
+    report: BuildReport,
+    run_reasoner: bool,
+    stage: Callable[..., AbstractContextManager[None]],
+    focus: set[ox.NamedNode | ox.BlankNode] | None = None,
+) -> None:
+    if run_reasoner:
+        with stage("reason"):
+            report.reasoning = reason(dataset, focus=focus)
+    with stage("validate"):
+        report.validation = validate(dataset, converter(dataset.project.ontology_file), focus=focus)
+    if not report.ok:
+        raise BuildFailed(report)
+
+
+def _stages(report: BuildReport, progress: Progress) -> Callable[..., AbstractContextManager[None]]:
+    @contextmanager
+    def stage(name: str, total: int | None = None) -> Iterator[None]:
+        progress.start(name, total)
+        started = time.perf_counter()
+        yield
+        report.stages[name] = time.perf_counter() - started
+        progress.finish(name, report.stages[name])
+
+    return stage
+
+
+def _client(project: Project, store: ox.Store, prefixes: dict[str, str]) -> EmbeddedClient:
+    return EmbeddedClient(store, project.queries_dir, converter(project.ontology_file), prefixes)
+
+
+def _counted(store: ox.Store, source: SourceFile) -> LoadedFile:
+    graph = ox.NamedNode(source.graph)
+    return LoadedFile(source, sum(1 for _ in store.quads_for_pattern(None, None, None, graph)))
+
+
+Node = ox.NamedNode | ox.BlankNode
+
+
+def _nodes_in(store: ox.Store, graphs: list[ox.NamedNode]) -> set[Node]:
+    """Every subject and every non-literal object in ``graphs``."""
+    nodes: set[Node] = set()
+    for graph in graphs:
+        for q in store.quads_for_pattern(None, None, None, graph):
+            nodes.add(q.subject)
+            if not isinstance(q.object, ox.Literal):
+                nodes.add(q.object)
+    return nodes
+
+
+def _pointing_to(store: ox.Store, nodes: set[Node]) -> set[Node]:
+    """The subjects of triples, in any graph, whose object is one of ``nodes``."""
+    found: set[Node] = set()
+    for node in nodes:
+        for q in store.quads_for_pattern(None, None, node, None):
+            found.add(q.subject)
+    return found
 
 
 def entity_counts(client: QueryClient) -> dict[str, int]:

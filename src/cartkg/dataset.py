@@ -53,28 +53,7 @@ class Dataset:
         known = {s.path for s in sources}
         sources += [project.source_file(p) for p in extra if p.resolve() not in known]
         check_unique_graphs(sources)
-        loaded: list[LoadedFile] = []
-        problems: list[SyntaxProblem] = []
-
-        def every_quad() -> Iterator[ox.Quad]:
-            # one bulk_extend over all files: pyoxigraph's loader is fastest fed one stream
-            for source in sources:
-                count = 0
-                try:
-                    for quad in stream_turtle(source):
-                        count += 1
-                        if not problems:  # after an error, only look for more errors
-                            yield quad
-                except TurtleError as e:
-                    problems.append(e.problem)
-                else:
-                    loaded.append(LoadedFile(source, count))
-                if on_file is not None:
-                    on_file(source)
-
-        store.bulk_extend(every_quad())
-        if problems:
-            raise RdfSyntaxError(problems)
+        loaded = load_files(store, sources, on_file)
         return cls(project, store, loaded)
 
     def graph_names(self, *roles: str) -> list[ox.NamedNode]:
@@ -104,3 +83,35 @@ class Dataset:
     @property
     def triple_count(self) -> int:
         return sum(f.triples for f in self.files)
+
+
+def load_files(
+    store: ox.Store,
+    sources: Sequence[SourceFile],
+    on_file: Callable[[SourceFile], None] | None = None,
+) -> list[LoadedFile]:
+    """Parse ``sources`` into ``store``, each into its named graph; raise RdfSyntaxError naming
+    every file that does not parse (the store then holds part of the files)."""
+    loaded: list[LoadedFile] = []
+    problems: list[SyntaxProblem] = []
+
+    def every_quad() -> Iterator[ox.Quad]:
+        # one bulk_extend over all files: pyoxigraph's loader is fastest fed one stream
+        for source in sources:
+            count = 0
+            try:
+                for quad in stream_turtle(source):
+                    count += 1
+                    if not problems:  # after an error, only look for more errors
+                        yield quad
+            except TurtleError as e:
+                problems.append(e.problem)
+            else:
+                loaded.append(LoadedFile(source, count))
+            if on_file is not None:
+                on_file(source)
+
+    store.bulk_extend(every_quad())
+    if problems:
+        raise RdfSyntaxError(problems)
+    return loaded

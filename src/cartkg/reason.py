@@ -20,7 +20,7 @@ import subprocess
 import tempfile
 import time
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -97,7 +97,12 @@ class _Outcome:
     inferred: list[tuple[str, str, str]]
 
 
-def reason(dataset: Dataset, explain: bool = True, profile: bool = True) -> ReasonReport:
+def reason(
+    dataset: Dataset,
+    explain: bool = True,
+    profile: bool = True,
+    focus: Collection[ox.NamedNode | ox.BlankNode] | None = None,
+) -> ReasonReport:
     """Run HermiT over ontology + data; on inconsistency, find the individuals involved."""
     started = time.perf_counter()
     background = _ntriples(dataset.quads("ontology"))
@@ -330,3 +335,11 @@ def _quickxplain(
 
 class _OutOfBudget(Exception):
     pass
+
+
+def remove_inferences(store: ox.Store, subjects: Collection[ox.NamedNode | ox.BlankNode]) -> None:
+    """Drop the inferred triples about ``subjects`` (before they are inferred again)."""
+    for graph in (ox.NamedNode(INFERRED_GRAPH), ox.NamedNode(PROPERTIES_GRAPH)):
+        for subject in subjects:
+            for q in list(store.quads_for_pattern(subject, None, None, graph)):
+                store.remove(q)
