@@ -41,7 +41,7 @@ def test_build_stores_every_graph_and_reports_stages(project: Project, cli: CliR
     for stage in ("parse", "reason", "validate", "assemble", "store"):
         assert f"{stage} " in result.stdout
     assert "data/trials/NCT06414135.ttl" in result.stdout
-    assert "HermiT: consistent" in result.stdout
+    assert "Consistent (HermiT" in result.stdout
     rows = trial_rows(project, store)
     assert [r[1] for r in rows] == ["NCT06328777", "NCT06414135"]
 
@@ -56,7 +56,7 @@ def test_failed_validation_leaves_the_old_store_answering(project: Project, cli:
     result = cli(project, "build", "--store", str(store))
 
     assert result.exit_code == 1
-    assert "HermiT: consistent" not in result.stderr  # the reasoner passed; SHACL failed it
+    assert "Consistent (HermiT" not in result.stderr  # the reasoner passed; SHACL failed it
     assert "Violation sponsor (cartkg:sponsor)" in result.stderr
     assert "left as it was" in result.stderr
     assert os.readlink(store) == target_before

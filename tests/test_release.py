@@ -119,7 +119,7 @@ def test_dataset_forms_hold_the_same_quads(two_releases: tuple[Path, Path]) -> N
     assert canonical["cartkg-dataset.trig"] == nquads
     assert canonical["cartkg-dataset.jsonld"] == nquads
     graphs = {q.graph_name.value for q in forms["cartkg-dataset.nq"]}
-    assert "https://w3id.org/cartkg/graph/inferred/hermit" in graphs
+    assert "https://w3id.org/cartkg/graph/inferred/classes" in graphs
     assert "https://w3id.org/cartkg/graph/queries/trials" in graphs
 
 

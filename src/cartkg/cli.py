@@ -142,13 +142,23 @@ def build_cmd(
     no_reason: Annotated[
         bool, typer.Option("--no-reason", help="Skip the HermiT consistency check.")
     ] = False,
+    full: Annotated[
+        bool,
+        typer.Option("--full", help="Rebuild everything, even when only some data files changed."),
+    ] = False,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="List every graph.")] = False,
 ) -> None:
-    """Load every file, reason, validate, and store the graph if every check passed."""
+    """Load every file, reason, validate, and store the graph if every check passed.
+
+    When a store built from the same ontology, shapes and queries exists and only data files
+    changed, only those files are parsed again and only the nodes they touch are checked again.
+    """
     with _reported():
         project = _project()
         target = None if memory else (store or project.default_store)
-        report = build(project, target, run_reasoner=not no_reason, progress=_RichProgress(err))
+        report = build(
+            project, target, run_reasoner=not no_reason, progress=_RichProgress(err), full=full
+        )
         print_build(out, report, verbose)
         if report.reasoning is not None:
             print_reasoning(out, report.reasoning, converter(project.ontology_file))
@@ -495,3 +505,83 @@ def serve_cmd(
             highlight=False,
         )
     serve.run(command)
+
+
+import_app = typer.Typer(help="Import records from registries.", no_args_is_help=True)
+app.add_typer(import_app, name="import")
+
+
+@import_app.command("ctgov")
+def import_ctgov_cmd(
+    paths: Annotated[
+        list[str] | None,
+        typer.Argument(
+            help="Saved API v2 records: a study, a search page, a list, JSON Lines, a folder "
+            "of them, or - for stdin."
+        ),
+    ] = None,
+    fetch: Annotated[
+        list[str] | None, typer.Option("--fetch", help="Fetch these NCT ids from the live API.")
+    ] = None,
+    query: Annotated[
+        str | None, typer.Option("--query", help="Search the live API and import what it finds.")
+    ] = None,
+    max_records: Annotated[int, typer.Option(help="At most this many records from --query.")] = 1000,
+    folder: Annotated[
+        Path | None, typer.Option("--out", help="Data folder to write into (default: data/).")
+    ] = None,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Print what would change; write nothing.")
+    ] = False,
+    accessed: Annotated[
+        str | None,
+        typer.Option(help="Access date YYYY-MM-DD for the sources (default: the snapshot date)."),
+    ] = None,
+) -> None:
+    """Import ClinicalTrials.gov API v2 study records as trial files (exit 1 if any was skipped)."""
+    import datetime
+    import itertools
+
+    from cartkg.ctgov import Importer, read_paths
+    from cartkg.ctgov.fetch import Fetcher
+
+    with _reported():
+        if not paths and not fetch and not query:
+            raise InputError("give record files (or -), --fetch NCT... or --query TERMS")
+        if accessed is not None:
+            try:
+                datetime.date.fromisoformat(accessed)
+            except ValueError:
+                raise InputError(f"--accessed takes a date YYYY-MM-DD, got {accessed!r}") from None
+        project = _project()
+        sources = [read_paths(paths or [])]
+        if fetch or query:
+            fetcher = Fetcher()
+            accessed = accessed or datetime.date.today().isoformat()
+            if fetch:
+                sources.append(fetcher.studies(fetch))
+            if query:
+                sources.append(fetcher.search(query, max_records=max_records))
+        importer = Importer(project, folder, dry_run, accessed)
+
+        def shown(outcome) -> None:
+            out.print(f"{outcome.nct}: {outcome.action}", markup=False, highlight=False)
+            for line in outcome.changes:
+                out.print(f"  {line}", markup=False, highlight=False)
+            for line in outcome.notes:
+                err.print(f"  note: {line}", markup=False, highlight=False)
+            if dry_run and outcome.diff:
+                out.print(outcome.diff, markup=False, highlight=False, end="")
+
+        report = importer.run(itertools.chain.from_iterable(sources), shown)
+        for problem in report.skipped:
+            err.print(f"skipped: {problem}", markup=False, highlight=False)
+        verb = "would write" if dry_run else "wrote"
+        out.print(
+            f"{len(report.imported)} imported, {len(report.skipped)} skipped; "
+            f"{verb} {len(report.written) if not dry_run else 'no'} files",
+            markup=False,
+            highlight=False,
+        )
+        if report.skipped:
+            raise typer.Exit(1)

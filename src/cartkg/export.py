@@ -92,7 +92,7 @@ def select_graphs(store: ox.Store, patterns: Sequence[str] | None = None) -> lis
         if not matched:
             raise InputError(
                 f"no graph matches {pattern!r}; graphs are named like trials/NCT06328777, "
-                "programs/rese-cel, ontology/cartkg, inferred/hermit (globs such as trials/* work)"
+                "programs/rese-cel, ontology/cartkg, inferred/classes (globs such as trials/* work)"
             )
         chosen.update(g.value for g in matched)
     return [g for g in graphs if g.value in chosen]

@@ -15,6 +15,7 @@ so ``cartkg:formerName`` values would not otherwise answer a query for ``skos:al
 
 from __future__ import annotations
 
+import hashlib
 import shutil
 import subprocess
 import tempfile
@@ -29,27 +30,27 @@ import pyoxigraph as ox
 
 from cartkg.dataset import Dataset
 from cartkg.errors import InputError
+from cartkg.rules import (
+    CHECKED_LEXICAL,
+    INFERRED_GRAPH,
+    OWL2_DATATYPES,
+    Rules,
+    UnsupportedOntology,
+    check,
+    compile_rules,
+    ill_typed,
+)
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 RDFS = "http://www.w3.org/2000/01/rdf-schema#"
 OWL = "http://www.w3.org/2002/07/owl#"
 
-# https://www.w3.org/TR/owl2-syntax/#Datatype_Maps
-_XSD_IN_OWL2 = """
-    decimal integer nonNegativeInteger nonPositiveInteger positiveInteger negativeInteger long
-    int short byte unsignedLong unsignedInt unsignedShort unsignedByte double float string
-    normalizedString token language Name NCName NMTOKEN boolean hexBinary base64Binary anyURI
-    dateTime dateTimeStamp
-"""
-OWL2_DATATYPES = frozenset(
-    [OWL + "real", OWL + "rational", RDF + "PlainLiteral", RDF + "XMLLiteral", RDFS + "Literal"]
-    + [XSD + name for name in _XSD_IN_OWL2.split()]
-)
-INFERRED_GRAPH = "https://w3id.org/cartkg/graph/inferred/hermit"
 PROPERTIES_GRAPH = "https://w3id.org/cartkg/graph/inferred/properties"
 PROFILE_CHECKER = Path(__file__).parent / "java" / "ProfileCheck.java"
 MAX_EXPLAIN_RUNS = 40
+HERMIT_LIMIT = 20_000  # data triples: above, the rules strategy (HermiT takes minutes)
+SAMPLE_TRIPLES = 2_000  # data triples HermiT sees under the rules strategy
 _KEPT_INFERENCES = {RDF + "type", RDFS + "subClassOf", OWL + "equivalentClass"}
 _TRIVIAL = {OWL + "Thing", OWL + "NamedIndividual"}
 
@@ -61,6 +62,7 @@ class Culprit:
     iri: str
     types: list[str]
     files: list[str]
+    why: str = ""  # the rule it breaks, when the rules found it
 
 
 @dataclass
@@ -76,17 +78,20 @@ class ReasonReport:
     profile_note: str = ""
     runs: int = 0
     seconds: float = 0.0
+    strategy: str = "hermit"  # hermit | rules | focus (see ``reason``)
+    sampled_triples: int = 0  # data triples HermiT saw, under the rules strategy
 
     @property
     def ok(self) -> bool:
         return self.consistent and not self.unsatisfiable and not self.profile_violations
 
     def inferred_quads(self) -> list[ox.Quad]:
-        """HermiT's inferences and the subproperty closure, each in its own named graph."""
-        hermit, properties = ox.NamedNode(INFERRED_GRAPH), ox.NamedNode(PROPERTIES_GRAPH)
+        """The inferences, HermiT's or the rules', and the subproperty closure, each in its
+        own named graph."""
+        graph = ox.NamedNode(INFERRED_GRAPH)
+        properties = ox.NamedNode(PROPERTIES_GRAPH)
         return [
-            ox.Quad(ox.NamedNode(s), ox.NamedNode(p), ox.NamedNode(o), hermit)
-            for s, p, o in self.inferred
+            ox.Quad(_node(s), ox.NamedNode(p), ox.NamedNode(o), graph) for s, p, o in self.inferred
         ] + [ox.Quad(t.subject, t.predicate, t.object, properties) for t in self.property_closure]
 
 
@@ -102,24 +107,107 @@ def reason(
     explain: bool = True,
     profile: bool = True,
     focus: Collection[ox.NamedNode | ox.BlankNode] | None = None,
+    strategy: str = "auto",
 ) -> ReasonReport:
-    """Run HermiT over ontology + data; on inconsistency, find the individuals involved."""
+    """Check the ontology and data for consistency and infer the defined classes.
+
+    ``hermit``: HermiT over everything, exact; inconsistencies narrowed down to individuals.
+    ``rules``: the ontology's axioms as rules (``cartkg.rules``) over every triple, and HermiT
+    (and the OWL 2 DL profile check) over the ontology with a sample of the data, for what the
+    rules do not cover. ``auto`` is ``hermit`` up to HERMIT_LIMIT data triples, ``rules`` above.
+    With ``focus`` (a rebuild) only the rules run, on those nodes. The rules strategy needs an
+    ontology the rules implement; otherwise HermiT runs on everything.
+    """
     started = time.perf_counter()
+    rules = _rules_for(dataset)
+    if rules is not None and focus is not None:
+        report = _by_rules(dataset, rules, focus)
+        report.strategy = "focus"
+    elif rules is not None and (
+        strategy == "rules" or (strategy == "auto" and dataset_data_triples(dataset) > HERMIT_LIMIT)
+    ):
+        report = _by_rules(dataset, rules, None)
+        sample = _hermit(dataset, explain, profile, sample=SAMPLE_TRIPLES)
+        report.strategy = "rules"
+        report.sampled_triples = sample.sampled_triples
+        # the sample's memberships are the rules' too; the subsumptions it found are kept
+        report.inferred += [t for t in sample.inferred if t[1] != RDF + "type"]
+        report.consistent = report.consistent and sample.consistent
+        report.culprits += sample.culprits
+        report.explained = report.explained or sample.explained
+        report.unsatisfiable = sample.unsatisfiable
+        report.runs = sample.runs
+        report.profile_checked = sample.profile_checked
+        report.profile_violations = sample.profile_violations
+        report.profile_note = sample.profile_note
+    else:
+        report = _hermit(dataset, explain, profile)
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def dataset_data_triples(dataset: Dataset) -> int:
+    return sum(f.triples for f in dataset.files if f.source.role == "data")
+
+
+def _rules_for(dataset: Dataset) -> Rules | None:
+    try:
+        return compile_rules(dataset.rdflib_graph("ontology"))
+    except UnsupportedOntology:
+        return None
+
+
+def _by_rules(
+    dataset: Dataset, rules: Rules, focus: Collection[ox.NamedNode | ox.BlankNode] | None
+) -> ReasonReport:
+    found = check(rules, dataset.store, dataset.graph_names("ontology", "data"), focus)
+    by_node: dict[ox.NamedNode | ox.BlankNode, list[str]] = defaultdict(list)
+    for problem in found.problems:
+        by_node[problem.node].append(problem.detail)
+    return ReasonReport(
+        consistent=found.consistent,
+        culprits=[_culprit(dataset, node, "; ".join(why)) for node, why in by_node.items()],
+        explained=True,
+        inferred=[(str(_plain(n)), RDF + "type", c.value) for n, c in found.inferred],
+        property_closure=subproperty_closure(dataset, focus),
+    )
+
+
+def _hermit(
+    dataset: Dataset, explain: bool, profile: bool, sample: int | None = None
+) -> ReasonReport:
+    """HermiT over the ontology and the data (or a sample of ``sample`` data triples)."""
     background = _ntriples(dataset.quads("ontology"))
     groups = _subject_groups(dataset.quads("data"))
+    if sample is not None:
+        groups = _sample(dataset, groups, sample)
     everything = background + [line for g in groups.values() for line in g]
+    # owlready2 cannot even read an ill-typed literal (its N-Triples for HermiT carry it as a
+    # string): each is an inconsistency, found here
+    malformed: dict[ox.NamedNode | ox.BlankNode, list[str]] = defaultdict(list)
+    for q in dataset.quads("ontology", "data"):
+        if isinstance(q.object, ox.Literal) and q.object.datatype.value in CHECKED_LEXICAL:
+            why = ill_typed(q.object)
+            if why:
+                malformed[q.subject].append(f"{q.predicate.value} {why}")
     with tempfile.TemporaryDirectory(prefix="cartkg-reason-") as tmp:
         runner = _Runner(Path(tmp))
         outcome = runner.run(everything)
+        if malformed:
+            outcome.consistent = False
         report = ReasonReport(
             consistent=outcome.consistent,
             unsatisfiable=outcome.unsatisfiable,
             inferred=outcome.inferred,
-            property_closure=subproperty_closure(dataset),
+            property_closure=subproperty_closure(dataset) if sample is None else [],
+            sampled_triples=len(everything) - len(background),
         )
         if profile:
             _check_profile(everything, Path(tmp), report)
-        if not outcome.consistent and explain:
+        if malformed:
+            report.explained = True
+            report.culprits = [_culprit(dataset, n, "; ".join(w)) for n, w in malformed.items()]
+        elif not outcome.consistent and explain:
             if not runner.run(background).consistent:
                 report.culprits = []  # the ontology files alone are inconsistent
                 report.explained = True
@@ -132,10 +220,37 @@ def reason(
                 )
                 if conflict is not None:
                     report.explained = True
-                    report.culprits = [_culprit(dataset, subject) for subject, _ in conflict]
+                    report.culprits = [
+                        _culprit(dataset, ox.NamedNode(subject)) for subject, _ in conflict
+                    ]
         report.runs = runner.runs
-    report.seconds = time.perf_counter() - started
     return report
+
+
+def _sample(dataset: Dataset, groups: dict[str, list[str]], budget: int) -> dict[str, list[str]]:
+    """Whole entities, some of each class in turn, up to ``budget`` triples; deterministic."""
+    by_class: dict[str, list[str]] = defaultdict(list)
+    for subject in sorted(groups, key=lambda s: hashlib.sha256(s.encode()).digest()):
+        node = ox.NamedNode(subject) if subject != "_:orphans" else None
+        kinds = (
+            sorted(
+                q.object.value
+                for q in dataset.store.quads_for_pattern(node, ox.NamedNode(RDF + "type"), None)
+            )
+            if node is not None
+            else []
+        )
+        by_class[kinds[0] if kinds else ""].append(subject)
+    chosen: dict[str, list[str]] = {}
+    size = 0
+    queues = [list(reversed(v)) for _, v in sorted(by_class.items())]
+    while size < budget and any(queues):
+        for queue in queues:
+            if queue and size < budget:
+                subject = queue.pop()
+                chosen[subject] = groups[subject]
+                size += len(groups[subject])
+    return chosen
 
 
 _CLOSURE = """
@@ -148,14 +263,23 @@ SELECT DISTINCT ?s ?super ?o WHERE {
 """
 
 
-def subproperty_closure(dataset: Dataset) -> list[ox.Triple]:
-    """The triples that rdfs:subPropertyOf entails and the graph does not state."""
+def subproperty_closure(
+    dataset: Dataset, focus: Collection[ox.NamedNode | ox.BlankNode] | None = None
+) -> list[ox.Triple]:
+    """The triples that rdfs:subPropertyOf entails and the graph does not state (about the
+    ``focus`` subjects only, when given)."""
     graphs = dataset.graph_names("ontology", "data")
     if not graphs:
         return []
+    query = _CLOSURE
+    if focus is not None:
+        named = [n for n in focus if isinstance(n, ox.NamedNode)]
+        if not named:
+            return []
+        query = query.replace("WHERE {", "WHERE { VALUES ?s { " + " ".join(map(str, named)) + " }")
     return [
         ox.Triple(row["s"], row["super"], row["o"])
-        for row in dataset.store.query(_CLOSURE, default_graph=graphs)
+        for row in dataset.store.query(query, default_graph=graphs)
     ]
 
 
@@ -181,8 +305,7 @@ def _check_profile(lines: Sequence[str], workdir: Path, report: ReasonReport) ->
     report.profile_violations = [v for v in proc.stdout.splitlines() if v.strip()]
 
 
-def _culprit(dataset: Dataset, subject: str) -> Culprit:
-    node = ox.NamedNode(subject)
+def _culprit(dataset: Dataset, node: ox.NamedNode | ox.BlankNode, why: str = "") -> Culprit:
     types = sorted(
         {
             q.object.value
@@ -190,7 +313,15 @@ def _culprit(dataset: Dataset, subject: str) -> Culprit:
             if isinstance(q.object, ox.NamedNode) and q.object.value not in _TRIVIAL
         }
     )
-    return Culprit(subject, types, dataset.files_describing(node))
+    return Culprit(str(_plain(node)), types, dataset.files_describing(node), why)
+
+
+def _plain(node: ox.NamedNode | ox.BlankNode) -> str:
+    return node.value if isinstance(node, ox.NamedNode) else str(node)
+
+
+def _node(text: str) -> ox.NamedNode | ox.BlankNode:
+    return ox.BlankNode(text[2:]) if text.startswith("_:") else ox.NamedNode(text)
 
 
 def _owl_safe(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> str:
@@ -198,7 +329,10 @@ def _owl_safe(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> str:
     if (
         isinstance(term, ox.Literal)
         and not term.language
-        and term.datatype.value not in OWL2_DATATYPES
+        and (
+            term.datatype.value not in OWL2_DATATYPES
+            or (term.datatype.value in CHECKED_LEXICAL and ill_typed(term))
+        )
     ):
         return str(ox.Literal(term.value))
     return str(term)
@@ -338,8 +472,13 @@ class _OutOfBudget(Exception):
 
 
 def remove_inferences(store: ox.Store, subjects: Collection[ox.NamedNode | ox.BlankNode]) -> None:
-    """Drop the inferred triples about ``subjects`` (before they are inferred again)."""
-    for graph in (ox.NamedNode(INFERRED_GRAPH), ox.NamedNode(PROPERTIES_GRAPH)):
-        for subject in subjects:
-            for q in list(store.quads_for_pattern(subject, None, None, graph)):
-                store.remove(q)
+    """Drop the inferred triples about ``subjects`` (before they are inferred again): their
+    class memberships and their subproperty closure. The inferences between classes stay: a
+    rebuild runs only on an unchanged ontology."""
+    classes, properties = ox.NamedNode(INFERRED_GRAPH), ox.NamedNode(PROPERTIES_GRAPH)
+    rdf_type = ox.NamedNode(RDF + "type")
+    for subject in subjects:
+        for q in list(store.quads_for_pattern(subject, rdf_type, None, classes)):
+            store.remove(q)
+        for q in list(store.quads_for_pattern(subject, None, None, properties)):
+            store.remove(q)

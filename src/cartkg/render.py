@@ -73,18 +73,23 @@ def print_validation(console: Console, report: ValidationReport) -> None:
 
 
 def print_reasoning(console: Console, report: ReasonReport, converter: curies.Converter) -> None:
+    how = {
+        "hermit": f"HermiT, {report.runs} run(s)",
+        "rules": f"OWL rules on every triple; HermiT on the ontology and a sample of "
+        f"{report.sampled_triples} data triples, {report.runs} run(s)",
+        "focus": "OWL rules on the changed nodes",
+    }[report.strategy]
     if report.consistent:
-        console.print(
-            f"HermiT: consistent ({report.seconds:.1f} s, {report.runs} run(s))", style="green"
-        )
+        console.print(f"Consistent ({how}, {report.seconds:.1f} s)", style="green")
     else:
-        console.print("HermiT: the ontology and data are INCONSISTENT", style="bold red")
+        console.print(f"The ontology and data are INCONSISTENT ({how})", style="bold red")
         if report.explained and not report.culprits:
             console.print("  the ontology files alone are inconsistent")
         for c in report.culprits:
             types = ", ".join(converter.compress(t) or t for t in c.types) or "no asserted type"
             files = ", ".join(c.files)
-            console.print(f"  {converter.compress(c.iri) or c.iri} ({types}) in {files}")
+            why = f": {c.why}" if c.why else ""
+            console.print(f"  {converter.compress(c.iri) or c.iri} ({types}) in {files}{why}")
         if not report.explained:
             console.print(
                 "  (the individuals involved could not be narrowed down in "
@@ -127,7 +132,12 @@ def print_build(console: Console, report: BuildReport, verbose: bool = False) ->
         for kind in sorted(by_kind):
             table.add_row(f"graph:{kind}/*", f"{by_kind[kind]} files", str(triples_by_kind[kind]))
     if report.reasoning is not None:
-        table.add_row("graph:inferred/hermit", "(HermiT)", str(len(report.reasoning.inferred)))
+        hermit = report.reasoning.strategy == "hermit"
+        table.add_row(
+            "graph:inferred/classes",
+            "(HermiT)" if hermit else "(OWL rules)",
+            str(len(report.reasoning.inferred)),
+        )
         table.add_row(
             "graph:inferred/properties",
             "(rdfs:subPropertyOf)",
@@ -147,3 +157,6 @@ def print_build(console: Console, report: BuildReport, verbose: bool = False) ->
         )
     stages = ", ".join(f"{k} {v:.2f} s" for k, v in report.stages.items())
     console.print(f"Stages: {stages}")
+    if report.incremental:
+        changed = ", ".join(report.changed) or "no data file"
+        console.print(f"Incremental: parsed and checked again only what changed: {changed}")
