@@ -200,6 +200,17 @@ def test_values_block_goes_into_the_where_group() -> None:
     assert with_values(short, value).startswith("CONSTRUCT { ?s ?p ?_x } {\n  VALUES")
 
 
+def test_values_block_is_repeated_in_the_union_branches_that_use_it() -> None:
+    query = (
+        "SELECT * WHERE { { ?_x ?p ?o } UNION { ?s ?p ?_x } UNION { ?s ?p ?o } "
+        "OPTIONAL { ?_x ?q ?r } { SELECT ?_x WHERE { ?_x ?p ?o } } UNION { ?a ?b ?_x } }"
+    )
+    bound = with_values(query, {"x": Literal("v")})
+    assert bound.count('VALUES (?_x) { ("v") }') == 4  # WHERE, two branches, the last branch
+    assert "{\n  VALUES" not in bound.split("OPTIONAL")[1].split("}")[0]
+    assert '{ SELECT ?_x WHERE { ?_x ?p ?o } }' in bound  # a subquery is left alone
+
+
 def test_cli_lists_queries(cli: CliRun) -> None:
     result = cli(Project(REPO), "queries")
     assert result.exit_code == 0

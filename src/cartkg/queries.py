@@ -263,14 +263,50 @@ def _strip_comments_and_strings(sparql: str) -> str:
 
 
 def with_values(sparql: str, bindings: Mapping[str, Node]) -> str:
-    """The query with a VALUES block for the bindings at the start of its WHERE group."""
+    """The query with a VALUES block for the bindings at the start of its WHERE group, and again
+    at the start of each branch of a UNION there that uses a bound variable.
+
+    The second copy changes no answer (every solution of a branch is joined with the first
+    block anyway) but lets the engine start each branch from the bound value: oxigraph does not
+    push a VALUES block into the branches of a UNION, and would read every statement first.
+    """
     if not bindings:
         return sparql
     names = sorted(bindings)
     row = " ".join(str(from_rdflib(bindings[n])) for n in names)
     block = f"\n  VALUES ({' '.join('?_' + n for n in names)}) {{ ({row}) }}\n"
     position = _where_brace(sparql)
-    return sparql[: position + 1] + block + sparql[position + 1 :]
+    syntax = _strip_comments_and_strings(sparql)
+    uses = re.compile(r"[?$]_(?:" + "|".join(map(re.escape, names)) + r")\b")
+    inserts = [position] + [
+        start
+        for start, end in _union_branches(syntax, position)
+        if uses.search(syntax, start, end) and not re.match(r"\{\s*SELECT\b", syntax[start:], re.I)
+    ]
+    for at in sorted(inserts, reverse=True):
+        sparql = sparql[: at + 1] + block + sparql[at + 1 :]
+    return sparql
+
+
+def _union_branches(syntax: str, open_at: int) -> list[tuple[int, int]]:
+    """The (open, close) offsets of the groups directly inside the group opening at
+    ``open_at`` that are operands of a UNION."""
+    close = _matching(syntax, open_at)
+    groups = []
+    i = open_at + 1
+    while i < close:
+        if syntax[i] == "{":
+            end = _matching(syntax, i)
+            groups.append((i, end))
+            i = end + 1
+        else:
+            i += 1
+    union = re.compile(r"\s*UNION\b", re.IGNORECASE)
+    return [
+        (start, end)
+        for start, end in groups
+        if union.match(syntax, end + 1) or re.search(r"\bUNION\s*$", syntax[:start], re.I)
+    ]
 
 
 def _where_brace(sparql: str) -> int:
