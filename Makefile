@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP_RUN := $(VENV)/.installed-run
 STAMP_TEST := $(VENV)/.installed-test
 
-.PHONY: run test bench fmt release clean
+.PHONY: run test bench bench-import fmt release clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -27,9 +27,10 @@ run: $(STAMP_RUN)
 test: $(STAMP_TEST)
 	$(BIN)/python -m pytest
 
-## speed and memory benchmarks (figures as ratios to baselines measured in the same run)
+## speed and memory benchmarks at 10k and 100k triples (LARGE=1 adds 1M), as ratios to
+## baselines measured in the same run
 bench: $(STAMP_TEST)
-	$(BIN)/python benchmarks/run.py
+	$(BIN)/python benchmarks/run.py $(if $(LARGE),--large,)
 
 ## build, check and write a dated release into dist/ (VERSION=YYYY-MM-DD, default today)
 release: $(STAMP_RUN)

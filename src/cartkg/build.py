@@ -17,7 +17,7 @@ from cartkg.manifest import Changes, Entry, Manifest, compare, file_digest, sche
 from cartkg.namespaces import converter, prefix_map
 from cartkg.paths import Project, SourceFile
 from cartkg.queries import EmbeddedClient, QueryClient, load_queries, query_quads
-from cartkg.reason import ReasonReport, reason, remove_inferences
+from cartkg.reason import ReasonReport, reason, still_true, take_inferences
 from cartkg.store import StagedStore, current_folder
 from cartkg.validate import ValidationReport, validate
 
@@ -139,9 +139,10 @@ def rebuild(
     progress: Progress,
 ) -> BuildReport:
     """Update a built store for the data files that changed: their graphs are replaced, and the
-    checks run on the nodes those files describe or point to, and on the nodes pointing to
-    them (every constraint of the shapes and every consistency rule looks one step away at most).
-    HermiT does not run: the OWL RL rules check the changed nodes (see README, Performance).
+    checks run on the nodes those files describe or point to, and on the nodes pointing to the
+    nodes they describe (every constraint of the shapes and every consistency rule looks one
+    step away at most). HermiT does not run: the OWL rules check those nodes (see README,
+    Performance).
     """
     report = BuildReport(store_path=store_path, incremental=True)
     report.changed = [f.relpath for f in changes.changed] + changes.removed
@@ -154,11 +155,15 @@ def rebuild(
             graphs += [
                 ox.NamedNode(project.source_file(project.root / r).graph) for r in changes.removed
             ]
-            touched = _nodes_in(store, graphs)
+            subjects, objects = _nodes_in(store, graphs)
             for graph in graphs:
                 store.remove_graph(graph)
             loaded = load_files(store, changes.changed, on_file=lambda _: progress.advance())
-            touched |= _nodes_in(store, [ox.NamedNode(f.source.graph) for f in loaded])
+            new_subjects, new_objects = _nodes_in(
+                store, [ox.NamedNode(f.source.graph) for f in loaded]
+            )
+            subjects |= new_subjects
+            objects |= new_objects
             kept = {f.relpath for f in changes.unchanged}
             # data files that did not change keep their count; the schema files are counted
             files = [
@@ -170,12 +175,16 @@ def rebuild(
             ]
             files = sorted(files + loaded, key=lambda f: f.source.relpath)
             dataset = Dataset(project, store, files)
-            focus = touched | _pointing_to(store, touched)
+            # what the changed statements say about, what they point to, and what points to
+            # the nodes they describe (whose sh:class or defined class may rest on them)
+            focus = subjects | objects | _pointing_to(store, subjects)
         report.files = dataset.files
+        # the checks of a full build see no inference: set them aside while checking
+        inferred = take_inferences(store)
         _check(dataset, report, run_reasoner, stage, focus)
         with stage("assemble"):
             if report.reasoning is not None:
-                remove_inferences(store, focus)
+                store.bulk_extend(still_true(inferred, focus))
                 store.bulk_extend(report.reasoning.inferred_quads())
             report.counts = entity_counts(_client(project, store, prefixes))
         del dataset
@@ -202,7 +211,13 @@ def _check(
         with stage("reason"):
             report.reasoning = reason(dataset, focus=focus)
     with stage("validate"):
-        report.validation = validate(dataset, converter(dataset.project.ontology_file), focus=focus)
+        # a rebuild (with a focus) runs on the shapes the last full build checked
+        report.validation = validate(
+            dataset,
+            converter(dataset.project.ontology_file),
+            focus=focus,
+            shapes_checked=focus is not None,
+        )
     if not report.ok:
         raise BuildFailed(report)
 
@@ -231,15 +246,16 @@ def _counted(store: ox.Store, source: SourceFile) -> LoadedFile:
 Node = ox.NamedNode | ox.BlankNode
 
 
-def _nodes_in(store: ox.Store, graphs: list[ox.NamedNode]) -> set[Node]:
-    """Every subject and every non-literal object in ``graphs``."""
-    nodes: set[Node] = set()
+def _nodes_in(store: ox.Store, graphs: list[ox.NamedNode]) -> tuple[set[Node], set[Node]]:
+    """The subjects, and the non-literal objects, of ``graphs``."""
+    subjects: set[Node] = set()
+    objects: set[Node] = set()
     for graph in graphs:
         for q in store.quads_for_pattern(None, None, None, graph):
-            nodes.add(q.subject)
+            subjects.add(q.subject)
             if not isinstance(q.object, ox.Literal):
-                nodes.add(q.object)
-    return nodes
+                objects.add(q.object)
+    return subjects, objects
 
 
 def _pointing_to(store: ox.Store, nodes: set[Node]) -> set[Node]:

@@ -471,14 +471,25 @@ class _OutOfBudget(Exception):
     pass
 
 
-def remove_inferences(store: ox.Store, subjects: Collection[ox.NamedNode | ox.BlankNode]) -> None:
-    """Drop the inferred triples about ``subjects`` (before they are inferred again): their
-    class memberships and their subproperty closure. The inferences between classes stay: a
-    rebuild runs only on an unchanged ontology."""
-    classes, properties = ox.NamedNode(INFERRED_GRAPH), ox.NamedNode(PROPERTIES_GRAPH)
-    rdf_type = ox.NamedNode(RDF + "type")
-    for subject in subjects:
-        for q in list(store.quads_for_pattern(subject, rdf_type, None, classes)):
-            store.remove(q)
-        for q in list(store.quads_for_pattern(subject, None, None, properties)):
-            store.remove(q)
+def take_inferences(store: ox.Store) -> list[ox.Quad]:
+    """Remove the inferred graphs from ``store`` and return their quads."""
+    taken = []
+    for graph in map(ox.NamedNode, (INFERRED_GRAPH, PROPERTIES_GRAPH)):
+        taken += store.quads_for_pattern(None, None, None, graph)
+        store.remove_graph(graph)
+    return taken
+
+
+def still_true(
+    inferred: Iterable[ox.Quad], changed: Collection[ox.NamedNode | ox.BlankNode]
+) -> list[ox.Quad]:
+    """The inferences that stand when the statements about ``changed`` nodes change: all but
+    those nodes' class memberships and subproperty closure (the ones between classes stay, as
+    a rebuild runs only on an unchanged ontology)."""
+    changed = set(changed)
+    rdf_type, properties = ox.NamedNode(RDF + "type"), ox.NamedNode(PROPERTIES_GRAPH)
+    return [
+        q
+        for q in inferred
+        if q.subject not in changed or (q.graph_name != properties and q.predicate != rdf_type)
+    ]

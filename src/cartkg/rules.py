@@ -153,6 +153,7 @@ class Rules:
     distinct: dict[Node, int]  # individual -> its owl:AllDifferent group
     defined: list[tuple[ox.NamedNode, object]]
     properties: frozenset[ox.NamedNode]  # those the defined classes look at
+    inverse_properties: frozenset[ox.NamedNode]  # those they look at backwards
 
     def close(self, classes: Iterable[ox.NamedNode]) -> set[ox.NamedNode]:
         found: set[ox.NamedNode] = set()
@@ -231,6 +232,9 @@ def compile_rules(ontology: Graph) -> Rules:
         distinct=distinct,
         defined=defined,
         properties=frozenset(looked_at),
+        inverse_properties=frozenset(
+            r.prop for _, e in defined for r in _restrictions(e) if r.inverse
+        ),
     )
 
 
@@ -242,16 +246,17 @@ def check(
 ) -> RuleReport:
     """Apply the rules to the quads of ``graphs`` in ``store``.
 
-    Without ``focus`` one pass reads every quad. With it, only the quads about the focus nodes
-    and their neighbours are read, and only the focus nodes are checked and given inferences.
+    Without ``focus`` one pass reads every quad. With it, only the focus nodes are checked and
+    given inferences, and only what that needs is read (see ``_Facts.ensure``).
     """
-    facts = _Facts(rules, store, set(graphs))
+    facts = _Facts(rules, store, set(graphs), lazy=focus is not None)
     if focus is None:
         facts.read(facts.all_quads())
         nodes: Iterable[Node] = list(facts.base)
     else:
         nodes = [n for n in focus if not isinstance(n, ox.Literal)]
-        facts.read_around(nodes)
+        for node in nodes:
+            facts.ensure(node)
     report = RuleReport(problems=list(facts.problems))
     if focus is not None:
         keep = set(nodes)
@@ -278,10 +283,15 @@ def check(
 
 
 class _Facts:
-    """The types and the values the rules need, read from the store once."""
+    """The types and the values the rules need: read from the store in one pass, or, with
+    ``lazy``, node by node as the checks ask for them."""
 
-    def __init__(self, rules: Rules, store: ox.Store, graphs: set[ox.NamedNode]):
+    def __init__(
+        self, rules: Rules, store: ox.Store, graphs: set[ox.NamedNode], lazy: bool = False
+    ):
         self.rules = rules
+        self.lazy = lazy
+        self._read: set[Node] = set()
         self.store = store
         self.graphs = graphs
         self.base: dict[Node, set[ox.NamedNode]] = defaultdict(set)
@@ -298,32 +308,40 @@ class _Facts:
             if q.graph_name in self.graphs:
                 yield q
 
-    def read_around(self, nodes: Iterable[Node]) -> None:
-        """The quads about ``nodes`` and their neighbours (two steps, for defined classes)."""
-        seen: set[ox.Quad] = set()
-        frontier = set(nodes)
-        for _ in range(3):
-            following: set[Node] = set()
-            quads = []
-            for node in frontier:
-                for q in self.store.quads_for_pattern(node, None, None, None):
-                    if q.graph_name in self.graphs and q not in seen:
-                        seen.add(q)
-                        quads.append(q)
-                        if not isinstance(q.object, ox.Literal):
-                            following.add(q.object)
-                for q in self.store.quads_for_pattern(None, None, node, None):
-                    if q.graph_name in self.graphs and q not in seen:
-                        seen.add(q)
-                        quads.append(q)
-                        following.add(q.subject)
-            self.read(quads)
-            frontier = following - frontier
+    def ensure(self, node: Node) -> None:
+        """In focus mode, read what the rules need about ``node`` the first time it is asked:
+        its own statements, the properties pointing to it (for their ranges), and the nodes
+        pointing to it through a property a defined class reads backwards."""
+        if not self.lazy or node in self._read:
+            return
+        self._read.add(node)
+        self.read(
+            q
+            for q in self.store.quads_for_pattern(node, None, None, None)
+            if q.graph_name in self.graphs
+        )
+        if self.rules.ranges:
+            if isinstance(node, ox.BlankNode):  # a query cannot name one; it has few links
+                incoming = [
+                    (q.predicate, q.graph_name)
+                    for q in self.store.quads_for_pattern(None, None, node, None)
+                ]
+            else:
+                query = f"SELECT DISTINCT ?p ?g WHERE {{ GRAPH ?g {{ ?s ?p {node} }} }}"
+                incoming = [(row["p"], row["g"]) for row in self.store.query(query)]
+            for p, g in incoming:
+                if g in self.graphs and p in self.rules.ranges:
+                    self.base[node].update(self.rules.ranges[p])
+        for p in self.rules.inverse_properties:
+            for q in self.store.quads_for_pattern(None, p, node, None):
+                if q.graph_name in self.graphs:
+                    self.inverse[(node, p)].add(q.subject)
 
     def read(self, quads: Iterable[ox.Quad]) -> None:
         rules = self.rules
         domains, ranges, datatypes = rules.domains, rules.ranges, rules.datatype_ranges
         functional, looked_at = rules.functional, rules.properties
+        backwards = rules.inverse_properties
         base, values, inverse = self.base, self.values, self.inverse
         for q in quads:
             s, p, o = q.subject, q.predicate, q.object
@@ -347,12 +365,14 @@ class _Facts:
                 self.functional_values[(s, p)].add(o)
             if p in looked_at:
                 values[(s, p)].add(o)
-                inverse[(o, p)].add(s)
+                if not self.lazy and p in backwards:
+                    inverse[(o, p)].add(s)
 
     def types(self, node: Node) -> set[ox.NamedNode]:
         """Every named class of ``node``: stated, from domains and ranges, supers, defined."""
         found = self._closed.get(node)
         if found is None:
+            self.ensure(node)
             found = self.rules.close(self.base.get(node, ()))
             self._closed[node] = found
             if node not in self._busy:
@@ -385,6 +405,7 @@ class _Facts:
         r: _Restriction = expression  # type: ignore[assignment]
         if isinstance(node, ox.Literal):
             return False
+        self.ensure(node)
         linked = (self.inverse if r.inverse else self.values).get((node, r.prop), set())
         if r.kind == "value":
             return r.filler in linked

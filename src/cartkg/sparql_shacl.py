@@ -197,7 +197,7 @@ class _Run:
         self.graphs = graphs
         self.patterns = patterns
         self.ranges = ranges
-        self.focus_filter = _focus_filter(focus)
+        self.focus_filter = _focus_filter(store, focus)
         self._cache: dict[tuple[str, Term, int], ox.Literal] = {}
         self.functions = {
             ox.NamedNode(FN + "datatype"): self._datatype_ok,
@@ -314,15 +314,26 @@ class _Graphs:
         return uris is not None and not (uris & self.excluded_predicates)
 
 
-def _focus_filter(focus: Collection[ox.NamedNode | ox.BlankNode] | None) -> str:
+def _focus_filter(store: ox.Store, focus: Collection[ox.NamedNode | ox.BlankNode] | None) -> str:
     """A pattern restricting ?this to the focus nodes. A query cannot name a blank node of the
-    store, so with blank focus nodes every blank node passes and the results are filtered."""
+    store, so blank focus nodes are let through as the blank subjects of the graphs that
+    describe them, and the results are filtered afterwards."""
     if focus is None:
         return ""
-    named = [str(n) for n in focus if isinstance(n, ox.NamedNode)]
-    if any(isinstance(n, ox.BlankNode) for n in focus):
-        return f"FILTER(isBlank(?this) || ?this IN ({', '.join(named)}))"
-    return f"VALUES ?this {{ {' '.join(named)} }}"
+    named = " ".join(str(n) for n in focus if isinstance(n, ox.NamedNode))
+    graphs = {
+        q.graph_name
+        for n in focus
+        if isinstance(n, ox.BlankNode)
+        for q in store.quads_for_pattern(n, None, None, None)
+    }
+    if not graphs:
+        return f"VALUES ?this {{ {named} }}"
+    blank_graphs = " ".join(str(g) for g in graphs if isinstance(g, ox.NamedNode))
+    return (
+        f"{{ VALUES ?this {{ {named} }} }} UNION {{ VALUES ?focusGraph {{ {blank_graphs} }} "
+        "GRAPH ?focusGraph { ?this ?focusPredicate ?focusObject } FILTER(isBlank(?this)) }"
+    )
 
 
 def _compare_literal(l1: Literal, l2: Literal) -> int:
