@@ -22,6 +22,7 @@ import tempfile
 import time
 from collections import defaultdict
 from collections.abc import Callable, Collection, Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -126,8 +127,10 @@ def reason(
     elif rules is not None and (
         strategy == "rules" or (strategy == "auto" and dataset_data_triples(dataset) > HERMIT_LIMIT)
     ):
-        report = _by_rules(dataset, rules, None)
-        sample = _hermit(dataset, explain, profile, sample=SAMPLE_TRIPLES)
+        with ThreadPoolExecutor(1) as pool:  # HermiT is mostly Java: on another core
+            sampled = pool.submit(_hermit, dataset, explain, profile, SAMPLE_TRIPLES)
+            report = _by_rules(dataset, rules, None)
+            sample = sampled.result()
         report.strategy = "rules"
         report.sampled_triples = sample.sampled_triples
         # the sample's memberships are the rules' too; the subsumptions it found are kept
@@ -178,14 +181,13 @@ def _hermit(
 ) -> ReasonReport:
     """HermiT over the ontology and the data (or a sample of ``sample`` data triples)."""
     background = _ntriples(dataset.quads("ontology"))
-    groups = _subject_groups(dataset.quads("data"))
-    if sample is not None:
-        groups = _sample(dataset, groups, sample)
+    data = list(dataset.quads("data")) if sample is None else _sample(dataset, sample)
+    groups = _subject_groups(data)
     everything = background + [line for g in groups.values() for line in g]
     # owlready2 cannot even read an ill-typed literal (its N-Triples for HermiT carry it as a
     # string): each is an inconsistency, found here
     malformed: dict[ox.NamedNode | ox.BlankNode, list[str]] = defaultdict(list)
-    for q in dataset.quads("ontology", "data"):
+    for q in [*dataset.quads("ontology"), *data]:
         if isinstance(q.object, ox.Literal) and q.object.datatype.value in CHECKED_LEXICAL:
             why = ill_typed(q.object)
             if why:
@@ -227,39 +229,48 @@ def _hermit(
     return report
 
 
-def _sample(dataset: Dataset, groups: dict[str, list[str]], budget: int) -> dict[str, list[str]]:
-    """Whole entities, some of each class in turn, up to ``budget`` triples; deterministic."""
-    by_class: dict[str, list[str]] = defaultdict(list)
-    for subject in sorted(groups, key=lambda s: hashlib.sha256(s.encode()).digest()):
-        node = ox.NamedNode(subject) if subject != "_:orphans" else None
-        kinds = (
-            sorted(
-                q.object.value
-                for q in dataset.store.quads_for_pattern(node, ox.NamedNode(RDF + "type"), None)
-            )
-            if node is not None
-            else []
-        )
-        by_class[kinds[0] if kinds else ""].append(subject)
-    chosen: dict[str, list[str]] = {}
-    size = 0
-    queues = [list(reversed(v)) for _, v in sorted(by_class.items())]
-    while size < budget and any(queues):
+def _sample(dataset: Dataset, budget: int) -> list[ox.Quad]:
+    """Whole entities (with their blank nodes), some of each class in turn, up to ``budget``
+    data triples; the same sample for the same graph."""
+    data = set(dataset.graph_names("data"))
+    first_type: dict[ox.NamedNode, str] = {}
+    query = "SELECT ?s ?t ?g WHERE { GRAPH ?g { ?s a ?t } FILTER(isIRI(?s)) }"
+    for row in dataset.store.query(query):
+        if row["g"] in data:
+            subject, kind = row["s"], row["t"].value
+            if subject not in first_type or kind < first_type[subject]:
+                first_type[subject] = kind
+    by_class: dict[str, list[ox.NamedNode]] = defaultdict(list)
+    for subject, kind in first_type.items():
+        by_class[kind].append(subject)
+    queues = [
+        sorted(v, key=lambda n: hashlib.sha256(n.value.encode()).digest(), reverse=True)
+        for _, v in sorted(by_class.items())
+    ]
+    chosen: list[ox.Quad] = []
+    while len(chosen) < budget and any(queues):
         for queue in queues:
-            if queue and size < budget:
-                subject = queue.pop()
-                chosen[subject] = groups[subject]
-                size += len(groups[subject])
+            if queue and len(chosen) < budget:
+                chosen += _described(dataset.store, queue.pop(), data)
     return chosen
 
 
-_CLOSURE = """
+def _described(store: ox.Store, node: ox.NamedNode, graphs: set[ox.NamedNode]) -> list[ox.Quad]:
+    """The statements about ``node`` and, through them, about the blank nodes it holds."""
+    found, todo, seen = [], [node], {node}
+    while todo:
+        for q in store.quads_for_pattern(todo.pop(), None, None, None):
+            if q.graph_name in graphs:
+                found.append(q)
+                if isinstance(q.object, ox.BlankNode) and q.object not in seen:
+                    seen.add(q.object)
+                    todo.append(q.object)
+    return found
+
+
+_SUPERPROPERTIES = """
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-SELECT DISTINCT ?s ?super ?o WHERE {
-  ?p rdfs:subPropertyOf+ ?super .
-  ?s ?p ?o .
-  FILTER NOT EXISTS { ?s ?super ?o }
-}
+SELECT DISTINCT ?p ?super WHERE { ?p rdfs:subPropertyOf+ ?super }
 """
 
 
@@ -268,19 +279,29 @@ def subproperty_closure(
 ) -> list[ox.Triple]:
     """The triples that rdfs:subPropertyOf entails and the graph does not state (about the
     ``focus`` subjects only, when given)."""
-    graphs = dataset.graph_names("ontology", "data")
-    if not graphs:
+    ontology = dataset.graph_names("ontology")
+    if not ontology:
         return []
-    query = _CLOSURE
-    if focus is not None:
-        named = [n for n in focus if isinstance(n, ox.NamedNode)]
-        if not named:
-            return []
-        query = query.replace("WHERE {", "WHERE { VALUES ?s { " + " ".join(map(str, named)) + " }")
-    return [
-        ox.Triple(row["s"], row["super"], row["o"])
-        for row in dataset.store.query(query, default_graph=graphs)
-    ]
+    graphs = set(ontology) | set(dataset.graph_names("data"))
+    supers: dict[ox.NamedNode, set[ox.NamedNode]] = defaultdict(set)
+    for row in dataset.store.query(_SUPERPROPERTIES, default_graph=ontology):
+        supers[row["p"]].add(row["super"])
+    store = dataset.store
+    subjects = None if focus is None else list(focus)
+    found: set[ox.Triple] = set()
+    for p, ups in supers.items():
+        for subject in subjects if subjects is not None else [None]:
+            for q in store.quads_for_pattern(subject, p, None, None):
+                if q.graph_name not in graphs:
+                    continue
+                for up in ups:
+                    stated = any(
+                        x.graph_name in graphs
+                        for x in store.quads_for_pattern(q.subject, up, q.object, None)
+                    )
+                    if not stated:
+                        found.add(ox.Triple(q.subject, up, q.object))
+    return sorted(found, key=str)
 
 
 def _check_profile(lines: Sequence[str], workdir: Path, report: ReasonReport) -> None:

@@ -154,6 +154,7 @@ class Rules:
     defined: list[tuple[ox.NamedNode, object]]
     properties: frozenset[ox.NamedNode]  # those the defined classes look at
     inverse_properties: frozenset[ox.NamedNode]  # those they look at backwards
+    required: dict[ox.NamedNode, frozenset[ox.NamedNode]]  # a defined class's named parts
 
     def close(self, classes: Iterable[ox.NamedNode]) -> set[ox.NamedNode]:
         found: set[ox.NamedNode] = set()
@@ -235,6 +236,12 @@ def compile_rules(ontology: Graph) -> Rules:
         inverse_properties=frozenset(
             r.prop for _, e in defined for r in _restrictions(e) if r.inverse
         ),
+        required={
+            c: frozenset(
+                p for p in (e.parts if isinstance(e, _And) else [e]) if isinstance(p, ox.NamedNode)
+            )
+            for c, e in defined
+        },
     )
 
 
@@ -304,9 +311,8 @@ class _Facts:
         self._busy: set[Node] = set()
 
     def all_quads(self) -> Iterator[ox.Quad]:
-        for q in self.store.quads_for_pattern(None, None, None, None):
-            if q.graph_name in self.graphs:
-                yield q
+        for graph in self.graphs:
+            yield from self.store.quads_for_pattern(None, None, None, graph)
 
     def ensure(self, node: Node) -> None:
         """In focus mode, read what the rules need about ``node`` the first time it is asked:
@@ -390,7 +396,9 @@ class _Facts:
         while changed:  # a defined class may rest on another (dual-targeting on multi-target)
             changed = False
             for cls, expression in self.rules.defined:
-                if cls not in found and self._holds(node, expression):
+                if cls in found or not self.rules.required[cls] <= self.types(node):
+                    continue
+                if self._holds(node, expression):
                     found.add(cls)
                     self._closed.setdefault(node, set()).update(self.rules.close([cls]))
                     changed = True
