@@ -32,6 +32,10 @@ test: $(STAMP_TEST)
 bench: $(STAMP_TEST)
 	$(BIN)/python benchmarks/run.py $(if $(LARGE),--large,)
 
+## import 10,000 synthetic ClinicalTrials.gov records: records per second and peak memory
+bench-import: $(STAMP_TEST)
+	$(BIN)/python benchmarks/import_ctgov.py --no-trace
+
 ## build, check and write a dated release into dist/ (VERSION=YYYY-MM-DD, default today)
 release: $(STAMP_RUN)
 	$(BIN)/cartkg release --out dist $(if $(VERSION),--version $(VERSION),)

@@ -210,11 +210,20 @@ def reason_cmd(
     explain: Annotated[
         bool, typer.Option(help="On inconsistency, find the individuals involved.")
     ] = True,
+    strategy: Annotated[
+        str,
+        typer.Option(
+            help="hermit (exact, slow on large graphs), rules (OWL rules on every triple, "
+            "HermiT on the ontology and a sample), or auto (hermit up to 20,000 data triples)."
+        ),
+    ] = "auto",
 ) -> None:
-    """Check with HermiT that the ontology and data are consistent."""
+    """Check that the ontology and data are consistent, and infer the defined classes."""
     with _reported():
+        if strategy not in ("auto", "hermit", "rules"):
+            raise InputError(f"--strategy must be auto, hermit or rules, not {strategy!r}")
         project = _project()
-        report = run_reasoner(Dataset.load(project), explain=explain)
+        report = run_reasoner(Dataset.load(project), explain=explain, strategy=strategy)
         print_reasoning(out, report, converter(project.ontology_file))
         if not report.ok:
             raise typer.Exit(1)
@@ -526,7 +535,9 @@ def import_ctgov_cmd(
     query: Annotated[
         str | None, typer.Option("--query", help="Search the live API and import what it finds.")
     ] = None,
-    max_records: Annotated[int, typer.Option(help="At most this many records from --query.")] = 1000,
+    max_records: Annotated[
+        int, typer.Option(help="At most this many records from --query.")
+    ] = 1000,
     folder: Annotated[
         Path | None, typer.Option("--out", help="Data folder to write into (default: data/).")
     ] = None,

@@ -1,0 +1,32 @@
+"""Import ClinicalTrials.gov API v2 study records into the graph (``cartkg import ctgov``).
+
+- :mod:`cartkg.ctgov.record`: typed access to a record, errors that name the field;
+- :mod:`cartkg.ctgov.criteria`: eligibility text into inclusion/exclusion items and thresholds;
+- :mod:`cartkg.ctgov.mapping`: a record to the trial model (see its docstring for the rules);
+- :mod:`cartkg.ctgov.importer`: reading files, merging with curated files, change reports;
+- :mod:`cartkg.ctgov.fetch`: the live API (httpx), with paging, timeouts and retries;
+- :mod:`cartkg.ctgov.turtle`: the fast canonical Turtle writer.
+"""
+
+from cartkg.ctgov.importer import (
+    Importer,
+    ImportReport,
+    Outcome,
+    Problem,
+    import_paths,
+    read_paths,
+)
+from cartkg.ctgov.mapping import Context, map_record
+from cartkg.ctgov.record import RecordError
+
+__all__ = [
+    "Context",
+    "ImportReport",
+    "Importer",
+    "Outcome",
+    "Problem",
+    "RecordError",
+    "import_paths",
+    "map_record",
+    "read_paths",
+]

@@ -1,0 +1,266 @@
+"""Eligibility text: split into inclusion and exclusion items, and find the common thresholds.
+
+The registry gives eligibility as one markdown text with "Inclusion Criteria:" and "Exclusion
+Criteria:" headings over bullet lists. Each top-level bullet becomes one criterion; indented
+sub-bullets and wrapped lines stay with their parent. Within an item, a measure the graph knows
+(ANC, platelets, ALT, LVEF, FVC, CrCl, mRSS, ...) followed by a comparator (>=, <=, <, >, at
+least, ...), a number and a unit (%, /uL, x ULN, g/L, mL/min, ...) becomes a structured clause,
+as in the hand-curated trials. Anything else is kept as text only: nothing is guessed.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+
+_HEADING = re.compile(
+    r"^\s*[#*_\s]*(inclusion|exclusion)\s+criteria\b[*_\s]*:?[*_\s]*(.*)$", re.IGNORECASE
+)
+_BULLET = re.compile(r"^(\s*)(?:[*\-•+]|\d{1,3}[.)])\s+(.*)$")
+
+# measure key, pattern; the first match at a position wins, so longer names come first
+MEASURES: list[tuple[str, re.Pattern[str]]] = [
+    (k, re.compile(p, re.IGNORECASE))
+    for k, p in [
+        ("absolute-neutrophil-count", r"\bANC\b|absolute neutrophil count|\bneutrophils?\b"),
+        ("absolute-lymphocyte-count", r"\bALC\b|absolute lymphocyte count|\blymphocytes?\b"),
+        ("platelet-count", r"\bPLT\b|\bplatelets?(?: count)?"),
+        ("hemoglobin", r"\bH(?:b|gb)\b|\bha?emoglobin\b"),
+        ("alt", r"\bALT\b|alanine aminotransferase"),
+        ("ast", r"\bAST\b|aspartate aminotransferase"),
+        ("total-bilirubin", r"(?:total |serum )?bilirubin|\bT-?bili\b|\bTBIL\b"),
+        ("lvef", r"\bLVEF\b|(?:left ventricular )?ejection fraction"),
+        ("creatinine-clearance", r"\bCrCl\b|creatinine clearance"),
+        ("egfr", r"\beGFR\b|estimated glomerular filtration rate"),
+        ("inr", r"\bINR\b"),
+        ("prothrombin-time", r"\bPT\b|prothrombin time"),
+        ("fvc", r"\bFVC\b|forced vital capacity"),
+        ("dlco", r"\bDLCO\b|diffusing capacity"),
+        ("mrss", r"\bmRSS\b|modified Rodnan skin score"),
+        ("sledai-2k", r"\bSLEDAI(?:-2K)?\b"),
+        ("mg-adl", r"\bMG-ADL\b"),
+        ("prednisone-equivalent-dose", r"\bprednisone(?: equivalent)?\b"),
+    ]
+]
+# measures whose value is a score when no unit is written
+_SCORES = {"mrss", "sledai-2k", "mg-adl"}
+_PERCENT_PREDICTED = {"fvc": "fvc-percent-predicted", "dlco": "dlco-percent-predicted"}
+
+_COMPARATOR = (
+    r"(?P<cmp>≥|≤|>=|<=|=>|=<|>|<|at least|no (?:more|greater) than|not (?:more|greater) than|"
+    r"no less than|not less than|greater than or equal to|less than or equal to|more than|"
+    r"greater than|less than|above|below|over|under)"
+)
+_CMP = {
+    "≥": "ge", ">=": "ge", "=>": "ge", "at least": "ge", "no less than": "ge",
+    "not less than": "ge", "greater than or equal to": "ge",
+    "≤": "le", "<=": "le", "=<": "le", "no more than": "le", "no greater than": "le",
+    "not more than": "le", "not greater than": "le", "less than or equal to": "le",
+    ">": "gt", "more than": "gt", "greater than": "gt", "above": "gt", "over": "gt",
+    "<": "lt", "less than": "lt", "below": "lt", "under": "lt",
+}  # fmt: skip
+_UNITS: list[tuple[str, str]] = [
+    ("times-uln", r"(?:[x×*]\s*|times\s+(?:the\s+)?)(?:ULN|upper limit of normal)"),
+    ("10e9-per-l", r"[x×*]\s*10\s*\^?\s*9\s*/\s*L"),
+    ("10e3-per-ul", r"[x×*]\s*10\s*\^?\s*3\s*/\s*(?:[uµμ]L|mm3|mm\^3|mm³)"),
+    ("ml-per-min-per-1-73m2", r"m[lL]\s*/\s*min\s*/\s*1\.73\s*m(?:2|\^2|²)"),
+    ("ml-per-min", r"m[lL]\s*/\s*min"),
+    ("mg-per-day", r"mg\s*/\s*(?:day|d)\b"),
+    ("mg-per-dl", r"mg\s*/\s*dL"),
+    ("g-per-dl", r"g\s*/\s*dL"),
+    ("g-per-l", r"g\s*/\s*L"),
+    ("per-ul", r"(?:cells\s*)?/\s*(?:[uµμ]L|mm3|mm\^3|mm³)"),
+    ("percent", r"%"),
+    ("year", r"years?\b"),
+    ("month", r"months?\b"),
+    ("week", r"weeks?\b"),
+    ("day", r"days?\b"),
+]
+_UNIT_RE = re.compile("|".join(f"(?P<u{i}>{p})" for i, (_, p) in enumerate(_UNITS)), re.I)
+_THRESHOLD = re.compile(
+    r"[\s:]*(?:(?P<change>increas\w*|ris\w*|decreas\w*|declin\w*|drop\w*|fall\w*|↑|↓)"
+    r"(?:\s+(?:of|by))?\s*)?(?:(?:is|of|must be|should be|count|predicted|level|levels|value)\s+)*"
+    + _COMPARATOR
+    + r"\s*(?P<num>\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)\s*",
+    re.IGNORECASE,
+)
+_OR = re.compile(r"\bor\b", re.IGNORECASE)
+_AND = re.compile(r"\band\b|;", re.IGNORECASE)
+
+TOPICS: list[tuple[str, re.Pattern[str]]] = [
+    (k, re.compile(p, re.IGNORECASE))
+    for k, p in [
+        ("age", r"\baged?\b|years old"),
+        ("consent", r"consent|\bICF\b"),
+        ("pregnancy", r"pregnan|lactat|breast-?feed|\bhCG\b"),
+        ("contraception", r"contracept|abstinen"),
+        ("infection", r"infect|tuberculosis|hepatitis|\bHIV\b"),
+        ("malignancy", r"malignan|cancer|tumou?r|neoplas"),
+        ("prior-car-t", r"\bCAR[- ]?T\b|gene-modified|chimeric antigen"),
+        ("transplant", r"transplant"),
+        ("vaccination", r"vaccin"),
+        ("allergy", r"allerg|hypersensitiv"),
+        ("investigational-product", r"investigational"),
+        ("psychiatric-disorder", r"psychiatr|cogniti"),
+        ("cardiac-disease", r"cardiac|heart|\bNYHA\b|myocard|arrhythm"),
+        ("lung-disease", r"\blung|pulmonary|interstitial|\bFVC\b|\bDLCO\b"),
+        ("diagnosis", r"diagnos|classification criteri"),
+        ("refractory-or-progressive-disease", r"refractory|progressi"),
+        ("disease-activity", r"\bSLEDAI|\bMG-ADL\b|\bmRSS\b|disease activity|active disease"),
+        ("investigator-judgement", r"investigator"),
+        ("vascular-access", r"vascular access"),
+        ("immunodeficiency", r"immunodeficien|immunoglobulin"),
+        ("prior-therapy", r"\bprior\b|previous|treated with|\bfailed\b"),
+    ]
+]
+_LAB_MEASURES = {
+    "absolute-neutrophil-count", "absolute-lymphocyte-count", "platelet-count", "hemoglobin",
+    "alt", "ast", "total-bilirubin", "lvef", "creatinine-clearance", "egfr", "inr",
+    "prothrombin-time", "fvc-percent-predicted", "dlco-percent-predicted", "fvc", "dlco",
+}  # fmt: skip
+
+
+@dataclass
+class Clause:
+    measure: str
+    comparator: str
+    value: Decimal
+    unit: str
+    change: str | None = None
+
+
+@dataclass
+class Item:
+    kind: str  # "inclusion" or "exclusion"
+    position: int
+    text: str
+    clauses: list[Clause] = field(default_factory=list)
+    any_of: bool = False
+    topics: list[str] = field(default_factory=list)
+
+
+def split(text: str) -> tuple[list[Item], bool]:
+    """The items of an eligibility text, and whether it had inclusion/exclusion headings."""
+    section = None
+    found = False
+    current: list[str] | None = None
+    base_indent = None
+    raw: dict[str, list[list[str]]] = {"inclusion": [], "exclusion": []}
+    loose: list[str] = []
+    for line in text.split("\n"):
+        if not line.strip():
+            continue
+        heading = _HEADING.match(line)
+        if heading:
+            section = heading.group(1).lower()
+            found = True
+            current = None
+            base_indent = None
+            rest = heading.group(2).strip()
+            if rest:
+                current = [rest]
+                raw[section].append(current)
+            continue
+        target = section or "inclusion"
+        bullet = _BULLET.match(line)
+        if bullet:
+            indent = len(bullet.group(1).expandtabs(4))
+            if base_indent is None or indent <= base_indent or current is None:
+                base_indent = indent if base_indent is None or current is None else base_indent
+                current = [bullet.group(2).strip()]
+                raw[target].append(current)
+            else:
+                current.append(bullet.group(2).strip())
+        elif current is not None:
+            current[-1] = f"{current[-1]} {line.strip()}"
+        elif section is None:
+            loose.append(line.strip())
+        else:
+            current = [line.strip()]
+            raw[target].append(current)
+    if loose and not raw["inclusion"] and not raw["exclusion"]:
+        raw["inclusion"] = [[" ".join(loose)]]
+    out: list[Item] = []
+    for kind in ("inclusion", "exclusion"):
+        position = 0
+        for lines in raw[kind]:
+            body = "\n".join(x for x in lines if x)
+            if not body:
+                continue
+            position += 1
+            out.append(analyse(Item(kind, position, body)))
+    return out, found
+
+
+def _number(text: str) -> Decimal | None:
+    try:
+        return Decimal(text.replace(",", ""))
+    except InvalidOperation:
+        return None
+
+
+def analyse(item: Item) -> Item:
+    """Find the thresholds and topics of one item."""
+    text = item.text
+    spans: list[tuple[int, int]] = []
+    for start, key, end in _measures(text):
+        m = _THRESHOLD.match(text, end)
+        if not m:
+            continue
+        value = _number(m.group("num"))
+        if value is None:
+            continue
+        unit_match = _UNIT_RE.match(text, m.end())
+        unit = None
+        if unit_match:
+            unit = _UNITS[int(unit_match.lastgroup[1:])][0]
+        change = m.group("change")
+        if change:
+            change = (
+                "decrease"
+                if change[0] in "dD↓" or change.lower().startswith(("dr", "fa"))
+                else "increase"
+            )
+        measure = key
+        if key in _PERCENT_PREDICTED:
+            if unit != "percent":
+                continue  # an absolute volume or a change in mL: not a level we structure
+            if not change:
+                measure = _PERCENT_PREDICTED[key]
+        if unit is None and key in _SCORES:
+            unit = "score-points"
+        if unit is None:
+            continue
+        if unit in ("year", "month", "week", "day") and key != "prednisone-equivalent-dose":
+            continue  # "ANC >= 1000 ... within 7 days": the number is not the measure's level
+        item.clauses.append(Clause(measure, _CMP[m.group("cmp").lower()], value, unit, change))
+        spans.append((start, unit_match.end() if unit_match else m.end()))
+    if len(item.clauses) > 1:
+        between = text[spans[0][0] : spans[-1][1]]
+        item.any_of = bool(_OR.search(between))
+        if item.any_of and _AND.search(between):
+            item.clauses = []  # "a or b and c": the grouping is not written, so do not guess it
+    topics = [k for k, pattern in TOPICS if pattern.search(text)]
+    if any(c.measure in _LAB_MEASURES and not c.change for c in item.clauses):
+        topics.append("organ-function")
+    item.topics = topics
+    return item
+
+
+def _measures(text: str) -> list[tuple[int, str, int]]:
+    """(start, measure key, end) of every measure name in the text, left to right."""
+    found: dict[int, tuple[str, int]] = {}
+    for key, pattern in MEASURES:
+        for m in pattern.finditer(text):
+            if m.start() not in found:
+                found[m.start()] = (key, m.end())
+    taken = -1
+    out = []
+    for start in sorted(found):
+        if start < taken:
+            continue
+        key, end = found[start]
+        out.append((start, key, end))
+        taken = end
+    return out

@@ -1,0 +1,267 @@
+"""A small triple model and a fast writer of canonical Turtle.
+
+``cartkg fmt`` defines the canonical form (rdflib's ``longturtle``); running it costs about
+0.1 s per trial file, too slow for importing thousands of records. This writer produces the same
+bytes for graphs without blank nodes (the tests compare it with :func:`cartkg.fmt.canonical_turtle`
+on every fixture and on generated records); a graph with blank nodes goes through the formatter.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterable
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import NamedTuple
+
+import pyoxigraph as ox
+
+XSD = "http://www.w3.org/2001/XMLSchema#"
+XSD_STRING = XSD + "string"
+XSD_INTEGER = XSD + "integer"
+XSD_DECIMAL = XSD + "decimal"
+XSD_BOOLEAN = XSD + "boolean"
+XSD_DOUBLE = XSD + "double"
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+RDF_LANGSTRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
+RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
+_PLAIN = {XSD_INTEGER, XSD_DECIMAL, XSD_BOOLEAN}
+_NUMERIC = {XSD_INTEGER, XSD_DECIMAL, XSD + "nonNegativeInteger", XSD + "positiveInteger"}
+_LOCAL = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.\-]*$")
+
+
+class Lit(NamedTuple):
+    """A literal: lexical form, datatype IRI (None for a plain or language-tagged string)."""
+
+    lex: str
+    dt: str | None = None
+    lang: str | None = None
+
+
+class BNodeRef(NamedTuple):
+    """A blank node read from an existing file (the fast writer does not handle these)."""
+
+    label: str
+
+
+Term = str | Lit | BNodeRef
+Graph = dict[str | BNodeRef, dict[str, set[Term]]]
+
+
+def new_graph() -> Graph:
+    return defaultdict(lambda: defaultdict(set))
+
+
+def add(graph: Graph, s: str, p: str, o: Term | None) -> None:
+    """Add a triple; a None object adds nothing."""
+    if o is not None:
+        graph[s][p].add(o)
+
+
+def triples(graph: Graph) -> Iterable[tuple[str | BNodeRef, str, Term]]:
+    for s, props in graph.items():
+        for p, objs in props.items():
+            for o in objs:
+                yield s, p, o
+
+
+def copy_graph(graph: Graph) -> Graph:
+    out = new_graph()
+    for s, p, o in triples(graph):
+        out[s][p].add(o)
+    return out
+
+
+def integer(value: int) -> Lit:
+    return Lit(str(int(value)), XSD_INTEGER)
+
+
+def boolean(value: bool) -> Lit:
+    return Lit("true" if value else "false", XSD_BOOLEAN)
+
+
+def decimal(value: float | int | str | Decimal) -> Lit:
+    """A decimal literal in a form that survives a round trip (always with a point)."""
+    d = value if isinstance(value, Decimal) else Decimal(str(value))
+    text = format(d, "f")
+    if "." not in text:
+        text += ".0"
+    return Lit(text, XSD_DECIMAL)
+
+
+def is_decimal_text(text: str) -> bool:
+    try:
+        d = Decimal(text)
+    except InvalidOperation:
+        return False
+    return d.is_finite()
+
+
+class PrefixMap:
+    """Turns IRIs into prefixed names the way rdflib does for the project's prefix map."""
+
+    def __init__(self, prefixes: dict[str, str]):
+        self.prefixes = dict(prefixes)
+        self._by_length = sorted(prefixes.items(), key=lambda kv: -len(kv[1]))
+        self._cache: dict[str, tuple[str, str] | None] = {}
+
+    def split(self, iri: str) -> tuple[str, str] | None:
+        """(prefix, local name) or None when the IRI must be written in full."""
+        try:
+            return self._cache[iri]
+        except KeyError:
+            pass
+        found = None
+        for prefix, ns in self._by_length:
+            if iri.startswith(ns):
+                local = iri[len(ns) :]
+                if local and _LOCAL.match(local) and not local.endswith("."):
+                    found = (prefix, local)
+                break
+        if len(self._cache) > 20_000:
+            self._cache.clear()
+        self._cache[iri] = found
+        return found
+
+
+def _quote(text: str) -> str:
+    """rdflib's string quoting (Literal._quote_encode), reproduced exactly."""
+    if "\n" in text:
+        encoded = text.replace("\\", "\\\\")
+        if '"""' in text:
+            encoded = encoded.replace('"""', '\\"\\"\\"')
+        if encoded[-1] == '"' and encoded[-2] != "\\":
+            encoded = encoded[:-1] + "\\" + '"'
+        return '"""%s"""' % encoded.replace("\r", "\\r")  # noqa: UP031
+    return '"%s"' % text.replace("\n", "\\n").replace("\\", "\\\\").replace('"', '\\"').replace(  # noqa: UP031
+        "\r", "\\r"
+    )
+
+
+def _literal_key(lit: Lit) -> tuple:
+    dt = lit.dt or (RDF_LANGSTRING if lit.lang else XSD_STRING)
+    if lit.dt in _NUMERIC:
+        try:
+            return (0, "", "", Decimal(lit.lex), lit.lex)
+        except InvalidOperation:
+            pass
+    if lit.dt == XSD_BOOLEAN:
+        return (1, dt, "", lit.lex == "true", lit.lex)
+    return (2, lit.dt or XSD_STRING, lit.lang or "", lit.lex, lit.lex)
+
+
+def _object_key(term: Term) -> tuple:
+    if isinstance(term, Lit):
+        return (1, _literal_key(term))
+    return (0, str(term))
+
+
+def has_blank_nodes(graph: Graph) -> bool:
+    return any(isinstance(s, BNodeRef) or isinstance(o, BNodeRef) for s, _, o in triples(graph))
+
+
+def write_turtle(graph: Graph, prefixes: PrefixMap) -> str:
+    """Canonical Turtle of a graph without blank nodes (identical to ``cartkg fmt`` output)."""
+    if has_blank_nodes(graph):
+        from cartkg.fmt import canonical_turtle
+
+        return canonical_turtle(_ntriples(graph), prefixes.prefixes, "<import>")
+    used: set[str] = set()
+    refs: dict[str, int] = defaultdict(int)
+
+    def name(iri: str) -> str:
+        parts = prefixes.split(iri)
+        if parts is None:
+            return f"<{iri}>"
+        used.add(parts[0])
+        return f"{parts[0]}:{parts[1]}"
+
+    def literal(lit: Lit) -> str:
+        if lit.dt in _PLAIN:
+            name(lit.dt)  # the datatype's prefix is declared even when the literal is bare
+            if lit.dt == XSD_BOOLEAN:
+                return lit.lex.lower()
+            if lit.dt == XSD_DECIMAL and "." not in lit.lex and "e" not in lit.lex.lower():
+                return lit.lex + ".0"
+            return lit.lex
+        text = _quote(lit.lex)
+        if lit.lang:
+            return f"{text}@{lit.lang}"
+        if lit.dt and lit.dt != XSD_STRING:
+            return f"{text}^^{name(lit.dt)}"
+        if lit.dt == XSD_STRING:
+            return f"{text}^^{name(lit.dt)}"
+        return text
+
+    blocks: list[tuple[int, str, str]] = []
+    for _s, props in graph.items():
+        for objs in props.values():
+            for o in objs:
+                if isinstance(o, str):
+                    refs[o] += 1
+    for s, props in graph.items():
+        if not props or not any(props.values()):
+            continue
+        order = []
+        if RDF_TYPE in props:
+            order.append(RDF_TYPE)
+        if RDFS_LABEL in props:
+            order.append(RDFS_LABEL)
+        order.extend(sorted(p for p in props if p not in (RDF_TYPE, RDFS_LABEL)))
+        lines = []
+        for p in order:
+            objs = props[p]
+            if not objs:
+                continue
+            verb = "a" if p == RDF_TYPE else name(p)
+            rendered = [
+                literal(o) if isinstance(o, Lit) else name(o) for o in sorted(objs, key=_object_key)
+            ]
+            if len(rendered) == 1:
+                lines.append(f"    {verb} {rendered[0]}")
+            else:
+                lines.append(f"    {verb}\n        " + " ,\n        ".join(rendered))
+        blocks.append((refs.get(s, 0), s, name(s) + "\n" + " ;\n".join(lines) + " ;\n."))
+    blocks.sort(key=lambda b: (b[0], b[1]))
+    head = "".join(f"PREFIX {p}: <{prefixes.prefixes[p]}>\n" for p in sorted(used))
+    return head + "".join(f"\n{text}\n" for _, _, text in blocks)
+
+
+def _nt_term(term: Term) -> str:
+    if isinstance(term, BNodeRef):
+        return f"_:{term.label}"
+    if isinstance(term, Lit):
+        return str(
+            ox.Literal(term.lex, language=term.lang)
+            if term.lang
+            else (
+                ox.Literal(term.lex, datatype=ox.NamedNode(term.dt))
+                if term.dt
+                else ox.Literal(term.lex)
+            )
+        )
+    return f"<{term}>"
+
+
+def _ntriples(graph: Graph) -> str:
+    return "".join(f"{_nt_term(s)} <{p}> {_nt_term(o)} .\n" for s, p, o in triples(graph))
+
+
+def from_ox(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> Term:
+    if isinstance(term, ox.NamedNode):
+        return term.value
+    if isinstance(term, ox.BlankNode):
+        return BNodeRef(term.value)
+    if term.language:
+        return Lit(term.value, None, term.language)
+    dt = term.datatype.value
+    return Lit(term.value, None if dt == XSD_STRING else dt)
+
+
+def read_turtle(path: Path) -> Graph:
+    """The triples of a Turtle file (raises SyntaxError or OSError)."""
+    graph = new_graph()
+    for t in ox.parse(path=str(path), format=ox.RdfFormat.TURTLE):
+        graph[from_ox(t.subject)][t.predicate.value].add(from_ox(t.object))
+    return graph

@@ -1,0 +1,487 @@
+"""`cartkg import ctgov`: ClinicalTrials.gov API v2 records into shape-valid, canonical trial files."""  # noqa: E501
+
+from __future__ import annotations
+
+import copy
+import csv
+import json
+
+import httpx
+import pytest
+from conftest import REPO, TEST_DATA
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from cartkg.ctgov import Importer, import_paths, read_paths
+from cartkg.ctgov.criteria import split
+from cartkg.ctgov.fetch import Fetcher, FetchError
+from cartkg.ctgov.mapping import CONDITIONS_TABLE, Context, map_record
+from cartkg.ctgov.turtle import PrefixMap, read_turtle, write_turtle
+from cartkg.dataset import Dataset
+from cartkg.fmt import canonical_turtle
+from cartkg.namespaces import converter, prefix_map
+from cartkg.paths import Project
+from cartkg.validate import validate
+
+CTGOV = TEST_DATA / "ctgov"
+STUDIES = CTGOV / "studies"
+OLDER = CTGOV / "versions" / "NCT06414135-2024-05-09.json"
+ID = "https://w3id.org/cartkg/id/"
+V = "https://w3id.org/cartkg/vocab/"
+XSD = "http://www.w3.org/2001/XMLSchema#"
+FIXTURES = sorted(STUDIES.glob("*.json"))
+
+
+def load(name: str) -> dict:
+    return json.loads((STUDIES / f"{name}.json").read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="module")
+def ctx() -> Context:
+    return Context.load(Project(REPO))
+
+
+def objects(graph, s: str, p: str) -> set:
+    return set(graph.get(s, {}).get(p, set()))
+
+
+def values(graph, s: str, p: str) -> set[str]:
+    return {getattr(o, "lex", o) for o in objects(graph, s, p)}
+
+
+# output is valid and canonical ------------------------------------------------------------
+def test_six_fixtures_and_both_versions_are_there() -> None:
+    assert {p.stem for p in FIXTURES} == {
+        "NCT06328777", "NCT06414135", "NCT05869955", "NCT06799247", "NCT05938725", "NCT06557265",
+    }  # fmt: skip
+    assert OLDER.is_file()
+
+
+def test_imported_fixtures_validate_without_violations(project: Project) -> None:
+    report = import_paths(project, [OLDER])
+    report = import_paths(project, [STUDIES])
+    assert report.ok, report.skipped
+    assert len(report.imported) == 6
+    result = validate(Dataset.load(project), converter(project.ontology_file))
+    violations = [r for r in result.results if r.severity == "Violation"]
+    assert violations == [], violations[:5]
+    for path in (project.root / "data").rglob("*.ttl"):
+        text = path.read_text(encoding="utf-8")
+        assert canonical_turtle(text, prefix_map(project.ontology_file)) == text, path
+
+
+def test_fast_writer_matches_cartkg_fmt_on_every_data_file() -> None:
+    prefixes = prefix_map(REPO / "ontology" / "cartkg.ttl")
+    writer = PrefixMap(prefixes)
+    for path in sorted((REPO / "data").rglob("*.ttl")):
+        assert write_turtle(read_turtle(path), writer) == path.read_text(encoding="utf-8"), path
+
+
+# mapping ------------------------------------------------------------------------------------
+def test_phase_1_2_gives_both_phases(ctx: Context) -> None:
+    m = map_record(ctx, load("NCT06328777"))
+    assert objects(m.trial, f"{ID}trial/NCT06328777", f"{V}phase") == {f"{V}phase/1", f"{V}phase/2"}
+
+
+def test_partial_dates_keep_their_precision(ctx: Context) -> None:
+    m = map_record(ctx, json.loads(OLDER.read_text(encoding="utf-8")))
+    dates = {o for s in m.trial for o in objects(m.trial, s, f"{V}date")}
+    assert ("2025-05", XSD + "gYearMonth", None) in dates
+    assert ("2027-04", XSD + "gYearMonth", None) in dates
+    assert not any(d.lex.startswith("2025-05-") for d in dates)
+
+
+def test_status_observation_is_dated_by_the_snapshot_when_nothing_else_dates_it(ctx) -> None:
+    m = map_record(ctx, load("NCT06414135"))
+    obs = f"{ID}observation/NCT06414135-ctgov-status-2025-11-14"
+    assert objects(m.trial, obs, f"{V}status") == {f"{V}trialstatus/recruiting"}
+    record = load("NCT06414135")
+    record["protocolSection"]["statusModule"]["statusVerifiedDate"] = "2025-10"
+    m = map_record(ctx, record)
+    assert f"{ID}observation/NCT06414135-ctgov-status-2025-10" in m.trial
+
+
+def test_interventions_link_known_products_by_code_name_and_other_name(ctx: Context) -> None:
+    reset = map_record(ctx, load("NCT06328777"))
+    trial = f"{ID}trial/NCT06328777"
+    assert objects(reset.trial, trial, f"{V}studiesProduct") == {f"{ID}product/rese-cel"}
+    regimen = f"{ID}regimen/NCT06328777-ctgov"
+    drugs = {
+        o
+        for c in objects(reset.trial, regimen, f"{V}component")
+        for o in objects(reset.trial, c, f"{V}drug")
+    }
+    assert drugs == {f"{V}drug/fludarabine", f"{V}drug/cyclophosphamide"}
+    relma = map_record(ctx, load("NCT06414135"))
+    assert objects(relma.trial, f"{ID}trial/NCT06414135", f"{V}studiesProduct") == {
+        f"{ID}product/relma-cel"
+    }
+    kysa = map_record(ctx, load("NCT05938725"))
+    assert not objects(kysa.trial, f"{ID}trial/NCT05938725", f"{V}studiesProduct")
+    assert any("KYV-101" in n for n in kysa.notes)
+
+
+def test_the_arms_own_intervention_list_wins(ctx: Context) -> None:
+    m = map_record(ctx, load("NCT06799247"))
+    placebo = f"{ID}cohort/NCT06799247-ctgov-placebo"
+    assert objects(m.trial, placebo, f"{V}armType") == {f"{V}armtype/placebo-comparator"}
+    assert any("'Placebo'" in n and "arm's list wins" in n for n in m.notes)
+    record = load("NCT06328777")
+    arms = record["protocolSection"]["armsInterventionsModule"]
+    for arm in arms["armGroups"]:
+        arm.pop("interventionNames")  # then the interventions' armGroupLabels fill the arm in
+    m = map_record(ctx, record)
+    cohort = f"{ID}cohort/NCT06328777-ctgov-cohort-a-severe-skin-involvement"
+    assert objects(m.trial, cohort, f"{V}studiesProduct") == {f"{ID}product/rese-cel"}
+
+
+def test_conditions_keep_their_text_and_map_only_through_the_table(ctx: Context) -> None:
+    m = map_record(ctx, load("NCT06557265"))
+    trial = f"{ID}trial/NCT06557265"
+    assert values(m.trial, trial, f"{V}conditionText") == {
+        "Lupus Nephritis",
+        "Primary Membranous Nephropathy",
+    }
+    assert objects(m.trial, trial, f"{V}indication") == {
+        "http://purl.obolibrary.org/obo/MONDO_0005556"
+    }
+
+
+def test_condition_table_uses_only_imported_mondo_terms_with_their_labels() -> None:
+    labels = {}
+    for s, p, o in (
+        (s, p, o)
+        for s, props in read_turtle(REPO / "ontology/imports/mondo.ttl").items()
+        for p, objs in props.items()
+        for o in objs
+    ):
+        if p.endswith("#label"):
+            labels[s] = o.lex
+    with (REPO / CONDITIONS_TABLE).open(encoding="utf-8") as f:
+        rows = list(csv.DictReader((x for x in f if not x.startswith("#")), delimiter="\t"))
+    assert len(rows) > 20
+    for row in rows:
+        iri = "http://purl.obolibrary.org/obo/MONDO_" + row["object_id"].split(":")[1]
+        assert labels.get(iri) == row["object_label"], row
+
+
+def test_eligibility_ages_and_thresholds_are_structured(ctx: Context) -> None:
+    m = map_record(ctx, load("NCT06414135"))
+    age_min = f"{ID}criterion/NCT06414135-ctgov-age-min"
+    assert objects(m.trial, age_min, f"{V}unit") == {f"{V}unit/year"}
+    assert values(m.trial, age_min, f"{V}quantityValue") == {"18.0"}
+    assert objects(m.trial, age_min, f"{V}comparator") == {f"{V}comparator/ge"}
+    clauses = [
+        s
+        for s in m.trial
+        if objects(m.trial, s, f"{V}measure") == {f"{V}measure/absolute-neutrophil-count"}
+    ]
+    assert len(clauses) == 1
+    anc = clauses[0]
+    assert values(m.trial, anc, f"{V}quantityValue") == {"1000.0"}
+    assert objects(m.trial, anc, f"{V}unit") == {f"{V}unit/per-ul"}
+    lung = f"{ID}criterion/NCT06414135-ctgov-exc-2"
+    assert len(objects(m.trial, lung, f"{V}anyOf")) == 2
+    assert f"{ID}criterion/NCT06414135-ctgov-exc-2" in objects(
+        m.trial, f"{ID}trial/NCT06414135", f"{V}eligibilityCriterion"
+    )
+
+
+def test_eligibility_split_keeps_sub_bullets_with_their_parent() -> None:
+    items, headed = split(
+        "Inclusion Criteria:\n\n* a\n  * ALT ≤ 3 x ULN\n* b\n\nExclusion Criteria:\n\n* c"
+    )
+    assert headed
+    assert [(i.kind, i.position, i.text) for i in items] == [
+        ("inclusion", 1, "a\nALT ≤ 3 x ULN"), ("inclusion", 2, "b"), ("exclusion", 1, "c"),
+    ]  # fmt: skip
+    assert [(c.measure, c.comparator, str(c.value), c.unit) for c in items[0].clauses] == [
+        ("alt", "le", "3", "times-uln")
+    ]
+
+
+def test_mixed_and_or_is_not_guessed() -> None:
+    items, _ = split(
+        "Inclusion Criteria:\n* FVC decreases by > 10% or FVC decreases by > 5% and DLCO decreases by > 15%"  # noqa: E501
+    )
+    assert items[0].clauses == []
+
+
+def test_source_node_records_where_and_when(ctx: Context) -> None:
+    m = map_record(ctx, load("NCT06557265"), access_date=None)
+    s = f"{ID}source/ctgov-nct06557265-2025-11-12"
+    assert m.source_key == "ctgov-nct06557265-2025-11-12"
+    assert values(m.source, s, "https://schema.org/url") == {
+        "https://clinicaltrials.gov/study/NCT06557265"
+    }
+    assert values(m.source, s, "http://purl.org/dc/terms/publisher") == {"ClinicalTrials.gov"}
+    assert values(m.source, s, f"{V}accessDate") == {"2025-11-12"}
+    assert objects(m.source, s, f"{V}sourceType") == {f"{V}sourcetype/registry-record"}
+    every = {
+        o for props in m.trial.values() for o in props.get("http://purl.org/dc/terms/source", set())
+    }
+    assert every == {s}
+
+
+def test_organisations_get_one_iri_across_records_and_reuse_existing_files(
+    project: Project,
+) -> None:
+    a = load("NCT05938725")
+    b = load("NCT06557265")
+    b["protocolSection"]["sponsorCollaboratorsModule"]["collaborators"] = [
+        {"name": "Kyverna Therapeutics", "class": "INDUSTRY"}, {"name": "Cabaletta Bio"},
+    ]  # fmt: skip
+    folder = project.root / "in"
+    folder.mkdir()
+    (folder / "a.json").write_text(json.dumps(a))
+    (folder / "b.json").write_text(json.dumps(b))
+    report = import_paths(project, [folder])
+    assert report.ok
+    orgs = project.root / "data" / "organizations"
+    assert (orgs / "kyverna-therapeutics.ttl").is_file()
+    assert not list(orgs.glob("kyverna-therapeutics-*.ttl"))
+    g = read_turtle(project.root / "data" / "trials" / "NCT06557265.ttl")
+    assert objects(g, f"{ID}trial/NCT06557265", f"{V}collaborator") == {
+        f"{ID}organization/kyverna-therapeutics", f"{ID}organization/cabaletta-bio",
+    }  # fmt: skip
+    assert (project.root / "data/trials/raw/NCT06557265.json").is_file()
+
+
+# re-import --------------------------------------------------------------------------------
+def test_reimport_adds_a_status_observation_reports_changes_and_keeps_curated_statements(
+    project: Project,
+) -> None:
+    path = project.root / "data" / "trials" / "NCT06414135.ttl"
+    curated = read_turtle(path)
+    first = import_paths(project, [OLDER])
+    assert first.imported[0].action == "updated"
+    second = import_paths(project, [STUDIES / "NCT06414135.json"])
+    outcome = second.imported[0]
+    assert outcome.action == "updated"
+    assert "status: not yet recruiting (2024-05-09) -> recruiting (2025-11-14)" in outcome.changes
+    assert any(
+        c.startswith("- inclusion criterion: diagnosed with systemic sclerosis associated")
+        for c in outcome.changes
+    )
+    assert any(c.startswith("+ exclusion criterion: NYHA class IV") for c in outcome.changes)
+    assert "primary-completion date: 2025-05 (estimated) -> (none)" in outcome.changes
+    after = read_turtle(path)
+    trial = f"{ID}trial/NCT06414135"
+    status = objects(after, trial, f"{V}statusObservation")
+    assert f"{ID}observation/NCT06414135-ctgov-status-2024-05-09" in status
+    assert f"{ID}observation/NCT06414135-ctgov-status-2025-11-14" in status
+    for s, props in curated.items():  # every hand-curated statement is still there
+        for p, objs in props.items():
+            if s == trial and p in (f"{V}officialTitle", f"{V}briefTitle", f"{V}phase"):
+                continue
+            assert objs <= after[s][p], (s, p)
+    assert not any("/NCT06414135-ctgov-inc-5" in s for s in after if "2024" in s)
+
+
+def test_reimporting_the_same_record_changes_nothing(project: Project) -> None:
+    import_paths(project, [STUDIES / "NCT06557265.json"])
+    path = project.root / "data" / "trials" / "NCT06557265.ttl"
+    before = path.read_bytes()
+    again = import_paths(project, [STUDIES / "NCT06557265.json"])
+    assert again.imported[0].action == "unchanged"
+    assert path.read_bytes() == before
+
+
+def test_an_older_record_does_not_overwrite_a_newer_import(project: Project) -> None:
+    import_paths(project, [STUDIES / "NCT06414135.json"])
+    path = project.root / "data" / "trials" / "NCT06414135.ttl"
+    before = path.read_bytes()
+    report = import_paths(project, [OLDER])
+    assert report.imported[0].action == "older"
+    assert path.read_bytes() == before
+
+
+def test_dry_run_writes_nothing_and_prints_the_diff(project: Project, cli) -> None:
+    before = {p: p.read_bytes() for p in (project.root / "data").rglob("*") if p.is_file()}
+    result = cli(project, "import", "ctgov", str(STUDIES / "NCT06328777.json"), "--dry-run")
+    assert result.exit_code == 0, result.output
+    assert "+++ b/data/trials/NCT06328777.ttl" in result.output
+    assert "NCT06328777: updated" in result.output
+    after = {p: p.read_bytes() for p in (project.root / "data").rglob("*") if p.is_file()}
+    assert after == before
+
+
+# reading and bad input ------------------------------------------------------------------------
+def test_pages_lists_json_lines_and_stdin_are_read() -> None:
+    a, b = load("NCT06328777"), load("NCT06557265")
+    page = json.dumps({"studies": [a, b], "nextPageToken": "x"})
+    lines = [json.dumps(a), "", json.dumps(b)]
+    got_page = [label for _, label, _ in read_paths(["-"], stdin=[page])]
+    got_lines = [label for _, label, _ in read_paths(["-"], stdin=["\n".join(lines)])]
+    assert got_page == ["record 1 (NCT06328777)", "record 2 (NCT06557265)"]
+    assert got_lines == ["record 1 (NCT06328777) on line 1", "record 2 (NCT06557265) on line 3"]
+
+
+def test_bad_records_are_skipped_with_file_record_and_field_and_exit_1(
+    project: Project, cli
+) -> None:
+    good = load("NCT06557265")
+    unknown = load("NCT06799247")
+    unknown["protocolSection"]["statusModule"]["overallStatus"] = "PAUSED"
+    wrong = load("NCT05938725")
+    wrong["protocolSection"]["designModule"]["phases"] = "PHASE1"
+    no_sponsor = load("NCT05869955")
+    del no_sponsor["protocolSection"]["sponsorCollaboratorsModule"]
+    folder = project.root / "in"
+    folder.mkdir()
+    (folder / "batch.jsonl").write_text(
+        "\n".join(json.dumps(r) for r in (good, unknown, wrong, no_sponsor, good))
+        + '\n{"protocolSection": '
+    )
+    (folder / "truncated.json").write_text(json.dumps(load("NCT06328777"))[:-40])
+    result = cli(project, "import", "ctgov", str(folder))
+    assert result.exit_code == 1
+    text = result.output
+    assert "Traceback" not in text
+    assert (
+        "batch.jsonl: record 2 (NCT06799247) on line 2: protocolSection.statusModule.overallStatus: unknown value 'PAUSED'"  # noqa: E501
+        in text
+    )
+    assert (
+        "record 3 (NCT05938725) on line 3: protocolSection.designModule.phases: expected a list"
+        in text
+    )
+    assert (
+        "record 4 (NCT05869955) on line 4: protocolSection.sponsorCollaboratorsModule.leadSponsor: missing"  # noqa: E501
+        in text
+    )
+    assert (
+        "record 5 (NCT06557265) on line 5: protocolSection.identificationModule.nctId: NCT06557265 was already imported"  # noqa: E501
+        in text
+    )
+    assert "on line 6: (JSON): not valid JSON" in text
+    assert "truncated.json: (file): (JSON): not valid JSON (line 1" in text
+    assert "1 imported, 6 skipped" in text
+    assert (project.root / "data" / "trials" / "NCT06557265.ttl").is_file()
+    assert not (project.root / "data" / "trials" / "NCT06799247.ttl").exists()
+
+
+def test_no_input_is_a_usage_error(project: Project, cli) -> None:
+    assert cli(project, "import", "ctgov").exit_code == 2
+
+
+# fuzz ---------------------------------------------------------------------------------------
+JSON = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers(-5, 10**12)
+    | st.floats(allow_nan=False)
+    | st.text(max_size=30),
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3)
+    ),
+    max_leaves=6,
+)
+
+
+def _paths(value, prefix=()):
+    yield prefix
+    if isinstance(value, dict):
+        for k, v in value.items():
+            yield from _paths(v, (*prefix, k))
+    elif isinstance(value, list):
+        for i, v in enumerate(value):
+            yield from _paths(v, (*prefix, i))
+
+
+@st.composite
+def mutated(draw):
+    """A fixture record with a few fields dropped, emptied or replaced by arbitrary JSON."""
+    record = copy.deepcopy(json.loads(draw(st.sampled_from(FIXTURES)).read_text(encoding="utf-8")))
+    for _ in range(draw(st.integers(1, 4))):
+        paths = [p for p in _paths(record) if p]
+        if not paths:
+            break
+        path = draw(st.sampled_from(paths))
+        parent = record
+        for k in path[:-1]:
+            parent = parent[k]
+        action = draw(st.sampled_from(["drop", "json", "empty", "unicode", "huge", "enum"]))
+        if action == "drop":
+            del parent[path[-1]]
+        elif action == "json":
+            parent[path[-1]] = draw(JSON)
+        elif action == "empty":
+            parent[path[-1]] = ""
+        elif action == "unicode":
+            parent[path[-1]] = draw(st.text(min_size=1, max_size=40))
+        elif action == "huge":
+            parent[path[-1]] = "Inclusion Criteria:\n* ANC ≥ 1000/uL\n" + "x " * 50_000
+        else:
+            parent[path[-1]] = "NOT_A_VALUE"
+    return record
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(records=st.lists(mutated(), min_size=1, max_size=3))
+def test_fuzzed_records_import_or_are_skipped_naming_the_field(records, tmp_path_factory) -> None:
+    project = Project(REPO)
+    out = tmp_path_factory.mktemp("fuzz")
+    importer = Importer(project, out, access_date="2026-01-01")
+    lines = [json.dumps(r) for r in records]
+    report = importer.run(read_paths(["-"], stdin=["\n".join(lines)]))
+    assert len(report.imported) + len(report.skipped) == len(records)
+    for problem in report.skipped:
+        assert "internal error" not in problem.message, problem
+        assert problem.field and problem.record.startswith("record ")
+    prefixes = prefix_map(project.ontology_file)
+    for path in out.rglob("*.ttl"):
+        text = path.read_text(encoding="utf-8")
+        assert canonical_turtle(text, prefixes) == text, path
+
+
+# fetch --------------------------------------------------------------------------------------
+def _fetcher(handler) -> Fetcher:
+    return Fetcher(
+        httpx.Client(transport=httpx.MockTransport(handler)),
+        base="https://ct.test/api/v2/studies",
+        sleep=lambda s: None,
+    )
+
+
+def test_search_pages_until_a_short_page_even_with_a_token() -> None:
+    studies = [load(p.stem) for p in FIXTURES]
+    calls = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        calls.append(dict(request.url.params))
+        token = request.url.params.get("pageToken")
+        if token is None:
+            return httpx.Response(200, json={"studies": studies[:2], "nextPageToken": "p2"})
+        return httpx.Response(200, json={"studies": studies[2:3], "nextPageToken": "p3"})
+
+    got = list(_fetcher(handler).search("car-t lupus", page_size=2))
+    assert [label for _, label, _ in got] == [
+        "record 1 (NCT05869955)",
+        "record 2 (NCT05938725)",
+        "record 3 (NCT06328777)",
+    ]
+    assert len(calls) == 2 and calls[1]["pageToken"] == "p2"
+
+
+def test_fetch_retries_server_errors_then_succeeds() -> None:
+    answers = iter(
+        [httpx.Response(503), httpx.Response(502), httpx.Response(200, json=load("NCT06557265"))]
+    )
+    got = list(_fetcher(lambda r: next(answers)).studies(["NCT06557265"]))
+    assert got[0][1] == "record 1 (NCT06557265)"
+
+
+def test_fetch_offline_says_so_clearly() -> None:
+    def handler(request: httpx.Request) -> httpx.Response:
+        raise httpx.ConnectError("name resolution failed", request=request)
+
+    with pytest.raises(FetchError, match="are you offline"):
+        list(_fetcher(handler).studies(["NCT06557265"]))
+
+
+def test_fetch_of_an_unknown_study_is_a_skipped_record() -> None:
+    got = list(_fetcher(lambda r: httpx.Response(404)).studies(["NCT00000000"]))
+    assert "404" in str(got[0][2])
