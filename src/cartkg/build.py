@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Protocol
 
 import pyoxigraph as ox
 
@@ -111,7 +110,7 @@ def build(
         with stage("parse", total=len(files)):
             dataset = Dataset.load(project, staged.store, on_file=lambda _: progress.advance())
         report.files = dataset.files
-        _check(dataset, report, run_reasoner, progress)
+        _check(dataset, report, run_reasoner, stage)
         with stage("assemble"):
             if report.reasoning is not None:
                 staged.store.bulk_extend(report.reasoning.inferred_quads())
@@ -182,7 +181,7 @@ def rebuild(
         report.files = dataset.files
         # the checks of a full build see no inference: set them aside while checking
         inferred = take_inferences(store)
-        _check(dataset, report, run_reasoner, progress, focus)
+        _check(dataset, report, run_reasoner, stage, focus)
         with stage("assemble"):
             if report.reasoning is not None:
                 store.bulk_extend(still_true(inferred, focus))
@@ -205,39 +204,20 @@ def _check(
     dataset: Dataset,
     report: BuildReport,
     run_reasoner: bool,
-    progress: Progress,
+    stage: Callable[..., AbstractContextManager[None]],
     focus: set[ox.NamedNode | ox.BlankNode] | None = None,
 ) -> None:
-    """Reason and validate, at the same time: the reasoner's work is mostly Python and Java,
-    the validator's mostly SPARQL in pyoxigraph, which runs without the GIL."""
-
-    def timed(name: str, work: Callable[[], Any]) -> Any:
-        started = time.perf_counter()
-        try:
-            return work()
-        finally:
-            report.stages[name] = time.perf_counter() - started
-
-    def validation() -> ValidationReport:
+    if run_reasoner:
+        with stage("reason"):
+            report.reasoning = reason(dataset, focus=focus)
+    with stage("validate"):
         # a rebuild (with a focus) runs on the shapes the last full build checked
-        return validate(
+        report.validation = validate(
             dataset,
             converter(dataset.project.ontology_file),
             focus=focus,
             shapes_checked=focus is not None,
         )
-
-    started = time.perf_counter()
-    progress.start("reason and validate" if run_reasoner else "validate")
-    with ThreadPoolExecutor(1) as pool:
-        reasoning = (
-            pool.submit(timed, "reason", lambda: reason(dataset, focus=focus))
-            if run_reasoner
-            else None
-        )
-        report.validation = timed("validate", validation)
-        report.reasoning = reasoning.result() if reasoning is not None else None
-    progress.finish("reason and validate", time.perf_counter() - started)
     if not report.ok:
         raise BuildFailed(report)
 

@@ -79,13 +79,16 @@ class Project:
         for role in roles:
             folder = self.root / role
             if folder.is_dir():
-                files.extend(self.source_file(p) for p in sorted(folder.rglob("*.ttl")))
+                # under the resolved root already: no need to resolve each of 15k paths
+                files.extend(self._describe(p) for p in sorted(folder.rglob("*.ttl")))
         check_unique_graphs(files)
         return files
 
     def source_file(self, path: Path) -> SourceFile:
         """Describe ``path``; a file outside ontology/, data/ and shapes/ is an ``extra`` file."""
-        path = path.resolve()
+        return self._describe(path.resolve())
+
+    def _describe(self, path: Path) -> SourceFile:
         try:
             rel = path.relative_to(self.root)
         except ValueError:

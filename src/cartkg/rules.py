@@ -268,17 +268,20 @@ def check(
     if focus is not None:
         keep = set(nodes)
         report.problems = [p for p in report.problems if p.node in keep]
+    disjoint = rules.disjoint
     for node in nodes:
         types = facts.types(node)
-        for cls in sorted(types, key=str):
-            clash = rules.disjoint.get(cls, frozenset()) & types
+        clashing = [c for c in types if c in disjoint and disjoint[c] & types]
+        for cls in sorted(clashing, key=str):
+            clash = disjoint[cls] & types
             for other in sorted(clash, key=str):
                 if str(cls) < str(other):
                     report.problems.append(
                         Problem("disjoint", node, f"in {_show(cls)} and in disjoint {_show(other)}")
                     )
-        for cls in sorted(facts.defined_types(node), key=str):
-            report.inferred.append((node, cls))
+        defined = facts.defined_types(node)
+        if defined:
+            report.inferred += [(node, cls) for cls in sorted(defined, key=str)]
     for (subject, prop), values in sorted(facts.functional_values.items(), key=str):
         if focus is not None and subject not in keep:
             continue
