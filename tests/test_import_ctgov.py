@@ -287,6 +287,15 @@ def test_reimporting_the_same_record_changes_nothing(project: Project) -> None:
     assert path.read_bytes() == before
 
 
+def test_reimporting_the_same_record_rewrites_no_file(project: Project) -> None:
+    import_paths(project, [STUDIES / "NCT06557265.json"])
+    files = {p: p.stat().st_ino for p in (project.root / "data").rglob("*") if p.is_file()}
+    again = import_paths(project, [STUDIES / "NCT06557265.json"])
+    assert again.files == 0 and again.written == []  # not even the raw record
+    assert {p: p.stat().st_ino for p in (project.root / "data").rglob("*") if p.is_file()} == files
+    assert not list((project.root / "data").rglob("*.import-tmp"))
+
+
 def test_an_older_record_does_not_overwrite_a_newer_import(project: Project) -> None:
     import_paths(project, [STUDIES / "NCT06414135.json"])
     path = project.root / "data" / "trials" / "NCT06414135.ttl"

@@ -43,6 +43,9 @@ MEASURES: list[tuple[str, re.Pattern[str]]] = [
         ("prednisone-equivalent-dose", r"\bprednisone(?: equivalent)?\b"),
     ]
 ]
+# any measure at all: an alternation matches wherever one of its branches does, so a text this
+# does not match has no measure, and the patterns one by one are not needed
+_ANY_MEASURE = re.compile("|".join(f"(?:{m.pattern})" for _, m in MEASURES), re.IGNORECASE)
 # measures whose value is a score when no unit is written
 _SCORES = {"mrss", "sledai-2k", "mg-adl"}
 _PERCENT_PREDICTED = {"fvc": "fvc-percent-predicted", "dlco": "dlco-percent-predicted"}
@@ -250,6 +253,8 @@ def analyse(item: Item) -> Item:
 
 def _measures(text: str) -> list[tuple[int, str, int]]:
     """(start, measure key, end) of every measure name in the text, left to right."""
+    if not _ANY_MEASURE.search(text):
+        return []
     found: dict[int, tuple[str, int]] = {}
     for key, pattern in MEASURES:
         for m in pattern.finditer(text):

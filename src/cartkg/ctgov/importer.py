@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import difflib
 import json
+import os
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -35,7 +36,7 @@ from cartkg.ctgov.turtle import (
     add,
     copy_graph,
     new_graph,
-    read_turtle,
+    parse_turtle,
     write_turtle,
 )
 from cartkg.paths import Project
@@ -374,6 +375,7 @@ class Importer:
         self.report = ImportReport()
         self.keep_outcomes = keep_outcomes
         self._seen: dict[str, str] = {}
+        self._folders: set[Path] = set()  # folders known to exist
 
     def run(
         self, sources: Iterable[Source], on_outcome: Callable[[Outcome], None] | None = None
@@ -419,27 +421,36 @@ class Importer:
         trial_path = trials / f"{nct}.ttl"
         raw_path = trials / "raw" / f"{nct}.json"
         old: Mapped | None = None
-        if raw_path.is_file():
+        try:
+            raw_before = _read_if_exists(raw_path)
+        except _Unreadable:
+            raw_before = None  # as if there were none: the record is imported afresh
+        if raw_before is not None:
             try:
-                old = map_record(self.ctx, json.loads(raw_path.read_text(encoding="utf-8")))
-            except (RecordError, ValueError, OSError):
+                old = map_record(self.ctx, json.loads(raw_before))
+            except (RecordError, ValueError):
                 old = None
         if old is not None and old.version and mapped.version and mapped.version < old.version:
             return Outcome(nct, "older", where, label, notes=[  # noqa: RUF005
                 f"not imported: this record ({mapped.version}) is older than the one already "
                 f"imported ({old.version})"] + mapped.notes)  # fmt: skip
+        # the trial file is read once (its text), and parsed only when it exists
+        before = _read_if_exists(trial_path)
         existing = None
-        if trial_path.is_file():
+        if before is not None:
             try:
-                existing = read_turtle(trial_path)
-            except (SyntaxError, OSError, ValueError) as e:
+                existing = parse_turtle(before)
+            except (SyntaxError, ValueError) as e:
                 raise _Unreadable(
                     f"{trial_path} cannot be read, so it is left as it is: {e}"
                 ) from None
+        before = before or ""
         notes = list(mapped.notes)
-        graph = merge(existing, old.trial if old else None, mapped.trial, nct, notes)
+        if existing:
+            graph = merge(existing, old.trial if old else None, mapped.trial, nct, notes)
+        else:
+            graph = mapped.trial  # merge() would only copy it; nothing else uses it after this
         text = write_turtle(graph, self.ctx.prefixes)
-        before = trial_path.read_text(encoding="utf-8") if trial_path.is_file() else ""
         if old is not None:
             found = changes(old.facts, mapped.facts)
             action = "updated" if found or text != before else "unchanged"
@@ -471,17 +482,47 @@ class Importer:
             raw.encode("utf-8")
         except UnicodeEncodeError:
             raw = json.dumps(record) + "\n"
-        files[raw_path] = raw
+        if raw != raw_before:
+            files[raw_path] = raw
         if not self.dry_run:
             for path, content in files.items():
-                path.parent.mkdir(parents=True, exist_ok=True)
-                tmp = path.with_name(f".{path.name}.import-tmp")
-                tmp.write_text(content, encoding="utf-8")
-                tmp.replace(path)
+                self._write_file(path, content)
                 self.report.files += 1
                 if self.keep_outcomes:
                     self.report.written.append(self._rel(path))
         return outcome
+
+    def _write_file(self, path: Path, content: str) -> None:
+        """Write a file atomically: a temporary file beside it, then a rename over it.
+
+        A crash of the process (or an error such as a full disk) at any point leaves either the
+        old file or the new one, never a half-written one, because the rename is atomic. There is
+        no fsync, so the guarantee is against the process dying, not against the machine losing
+        power: after a power cut the file system may have kept the rename but not yet the data
+        (git holds the previous versions of the files). Raw system calls (no text layer, no stat,
+        each folder made once per run) because these writes are most of the import's time.
+        """
+        folder = path.parent
+        if folder not in self._folders:
+            folder.mkdir(parents=True, exist_ok=True)
+            self._folders.add(folder)
+        tmp = folder / f".{path.name}.import-tmp"
+        data = content.encode("utf-8")
+        try:
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o666)
+        except FileNotFoundError:  # the folder was removed since: make it again
+            folder.mkdir(parents=True, exist_ok=True)
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o666)
+        try:
+            view = memoryview(data)
+            while view:
+                view = view[os.write(fd, view) :]
+        except BaseException:
+            os.close(fd)
+            tmp.unlink(missing_ok=True)
+            raise
+        os.close(fd)
+        os.replace(tmp, path)
 
     def _rel(self, path: Path) -> str:
         try:
@@ -492,6 +533,17 @@ class Importer:
 
 class _Unreadable(Exception):
     pass
+
+
+def _read_if_exists(path: Path) -> str | None:
+    """A file's text, or None when there is no such file (one system call, no stat first)."""
+    try:
+        with open(path, encoding="utf-8") as f:
+            return f.read()
+    except (FileNotFoundError, NotADirectoryError):
+        return None
+    except (OSError, UnicodeDecodeError) as e:
+        raise _Unreadable(f"{path} cannot be read, so it is left as it is: {e}") from None
 
 
 def _norm(text: str) -> str:

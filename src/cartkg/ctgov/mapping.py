@@ -28,6 +28,7 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import lru_cache
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -111,6 +112,9 @@ ENDPOINT_MEASURES = [
 ]
 
 
+@lru_cache(
+    maxsize=8192
+)  # the same sponsors, countries and drug names come back record after record
 def norm(text: str) -> str:
     """A matching key: accents and case dropped, punctuation and spaces removed."""
     text = unicodedata.normalize("NFKD", text)

@@ -105,6 +105,8 @@ class PrefixMap:
         self.prefixes = dict(prefixes)
         self._by_length = sorted(prefixes.items(), key=lambda kv: -len(kv[1]))
         self._cache: dict[str, tuple[str, str] | None] = {}
+        self._by_head: dict[str, list[tuple[str, str]]] = {}
+        self.names: dict[str, tuple[str | None, str]] = {}  # write_turtle's: IRI -> its text
 
     def split(self, iri: str) -> tuple[str, str] | None:
         """(prefix, local name) or None when the IRI must be written in full."""
@@ -113,7 +115,20 @@ class PrefixMap:
         except KeyError:
             pass
         found = None
-        for prefix, ns in self._by_length:
+        # only the namespaces that could match an IRI with this head (the text to its last "/"
+        # or "#") are tried: those that are a prefix of the head or start with it
+        cut = max(iri.rfind("/"), iri.rfind("#")) + 1
+        head = iri[:cut]
+        candidates = self._by_head.get(head)
+        if candidates is None:
+            if len(self._by_head) > 5_000:
+                self._by_head.clear()
+            candidates = self._by_head[head] = [
+                (prefix, ns)
+                for prefix, ns in self._by_length
+                if head.startswith(ns) or ns.startswith(head)
+            ]
+        for prefix, ns in candidates:
             if iri.startswith(ns):
                 local = iri[len(ns) :]
                 if local and _LOCAL.match(local) and not local.endswith("."):
@@ -163,43 +178,54 @@ def has_blank_nodes(graph: Graph) -> bool:
 
 def write_turtle(graph: Graph, prefixes: PrefixMap) -> str:
     """Canonical Turtle of a graph without blank nodes (identical to ``cartkg fmt`` output)."""
-    if has_blank_nodes(graph):
-        from cartkg.fmt import canonical_turtle
-
-        return canonical_turtle(_ntriples(graph), prefixes.prefixes, "<import>")
+    # one pass over the objects: how often each IRI is referenced (the order of the blocks), and
+    # whether there is a blank node (then the formatter writes the file)
+    refs: dict[str, int] = {}
+    for s, props in graph.items():
+        if type(s) is BNodeRef and any(props.values()):
+            return _write_with_formatter(graph, prefixes)
+        for objs in props.values():
+            for o in objs:
+                if type(o) is str:
+                    refs[o] = refs.get(o, 0) + 1
+                elif type(o) is BNodeRef:
+                    return _write_with_formatter(graph, prefixes)
     used: set[str] = set()
-    refs: dict[str, int] = defaultdict(int)
+    names = prefixes.names
+    if len(names) > 50_000:
+        names.clear()
+    split = prefixes.split
 
     def name(iri: str) -> str:
-        parts = prefixes.split(iri)
-        if parts is None:
-            return f"<{iri}>"
-        used.add(parts[0])
-        return f"{parts[0]}:{parts[1]}"
+        try:
+            prefix, text = names[iri]
+        except KeyError:
+            parts = split(iri)
+            prefix, text = (
+                (None, f"<{iri}>") if parts is None else (parts[0], f"{parts[0]}:{parts[1]}")
+            )
+            names[iri] = (prefix, text)
+        if prefix is not None:
+            used.add(prefix)
+        return text
 
     def literal(lit: Lit) -> str:
-        if lit.dt in _PLAIN:
-            name(lit.dt)  # the datatype's prefix is declared even when the literal is bare
-            if lit.dt == XSD_BOOLEAN:
+        dt = lit.dt
+        if dt in _PLAIN:
+            name(dt)  # the datatype's prefix is declared even when the literal is bare
+            if dt == XSD_BOOLEAN:
                 return lit.lex.lower()
-            if lit.dt == XSD_DECIMAL and "." not in lit.lex and "e" not in lit.lex.lower():
+            if dt == XSD_DECIMAL and "." not in lit.lex and "e" not in lit.lex.lower():
                 return lit.lex + ".0"
             return lit.lex
         text = _quote(lit.lex)
         if lit.lang:
             return f"{text}@{lit.lang}"
-        if lit.dt and lit.dt != XSD_STRING:
-            return f"{text}^^{name(lit.dt)}"
-        if lit.dt == XSD_STRING:
-            return f"{text}^^{name(lit.dt)}"
+        if dt:
+            return f"{text}^^{name(dt)}"
         return text
 
     blocks: list[tuple[int, str, str]] = []
-    for _s, props in graph.items():
-        for objs in props.values():
-            for o in objs:
-                if isinstance(o, str):
-                    refs[o] += 1
     for s, props in graph.items():
         if not props or not any(props.values()):
             continue
@@ -208,24 +234,35 @@ def write_turtle(graph: Graph, prefixes: PrefixMap) -> str:
             order.append(RDF_TYPE)
         if RDFS_LABEL in props:
             order.append(RDFS_LABEL)
-        order.extend(sorted(p for p in props if p not in (RDF_TYPE, RDFS_LABEL)))
+        order.extend(sorted(p for p in props if p is not RDF_TYPE and p not in _FIRST))
         lines = []
         for p in order:
             objs = props[p]
             if not objs:
                 continue
             verb = "a" if p == RDF_TYPE else name(p)
-            rendered = [
-                literal(o) if isinstance(o, Lit) else name(o) for o in sorted(objs, key=_object_key)
-            ]
-            if len(rendered) == 1:
-                lines.append(f"    {verb} {rendered[0]}")
+            if len(objs) == 1:
+                for o in objs:
+                    lines.append(f"    {verb} {literal(o) if type(o) is Lit else name(o)}")
             else:
+                rendered = [
+                    literal(o) if type(o) is Lit else name(o)  # type: ignore[arg-type]
+                    for o in sorted(objs, key=_object_key)
+                ]
                 lines.append(f"    {verb}\n        " + " ,\n        ".join(rendered))
         blocks.append((refs.get(s, 0), s, name(s) + "\n" + " ;\n".join(lines) + " ;\n."))
     blocks.sort(key=lambda b: (b[0], b[1]))
     head = "".join(f"PREFIX {p}: <{prefixes.prefixes[p]}>\n" for p in sorted(used))
     return head + "".join(f"\n{text}\n" for _, _, text in blocks)
+
+
+_FIRST = frozenset((RDF_TYPE, RDFS_LABEL))
+
+
+def _write_with_formatter(graph: Graph, prefixes: PrefixMap) -> str:
+    from cartkg.fmt import canonical_turtle
+
+    return canonical_turtle(_ntriples(graph), prefixes.prefixes, "<import>")
 
 
 def _nt_term(term: Term) -> str:
@@ -257,6 +294,14 @@ def from_ox(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> Term:
         return Lit(term.value, None, term.language)
     dt = term.datatype.value
     return Lit(term.value, None if dt == XSD_STRING else dt)
+
+
+def parse_turtle(text: str) -> Graph:
+    """The triples of Turtle text (raises SyntaxError or ValueError)."""
+    graph = new_graph()
+    for t in ox.parse(input=text.encode("utf-8"), format=ox.RdfFormat.TURTLE):
+        graph[from_ox(t.subject)][t.predicate.value].add(from_ox(t.object))
+    return graph
 
 
 def read_turtle(path: Path) -> Graph:
