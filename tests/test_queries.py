@@ -208,7 +208,7 @@ def test_values_block_is_repeated_in_the_union_branches_that_use_it() -> None:
     bound = with_values(query, {"x": Literal("v")})
     assert bound.count('VALUES (?_x) { ("v") }') == 4  # WHERE, two branches, the last branch
     assert "{\n  VALUES" not in bound.split("OPTIONAL")[1].split("}")[0]
-    assert '{ SELECT ?_x WHERE { ?_x ?p ?o } }' in bound  # a subquery is left alone
+    assert "{ SELECT ?_x WHERE { ?_x ?p ?o } }" in bound  # a subquery is left alone
 
 
 def test_cli_lists_queries(cli: CliRun) -> None:
