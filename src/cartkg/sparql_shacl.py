@@ -198,6 +198,7 @@ class _Run:
         self.patterns = patterns
         self.ranges = ranges
         self.focus_filter = _focus_filter(store, focus)
+        self.focus_classes = None if focus is None else _classes_of(store, focus)
         self._cache: dict[tuple[str, Term, int], ox.Literal] = {}
         self.functions = {
             ox.NamedNode(FN + "datatype"): self._datatype_ok,
@@ -345,6 +346,27 @@ def _focus_filter(store: ox.Store, focus: Collection[ox.NamedNode | ox.BlankNode
         f"{{ VALUES ?this {{ {named} }} }} UNION {{ VALUES ?focusGraph {{ {blank_graphs} }} "
         "GRAPH ?focusGraph { ?this ?focusPredicate ?focusObject } FILTER(isBlank(?this)) }"
     )
+
+
+def _classes_of(
+    store: ox.Store, nodes: Collection[ox.NamedNode | ox.BlankNode]
+) -> set[ox.NamedNode]:
+    """Every class the nodes have a type in, through rdf:type in any graph and
+    rdfs:subClassOf*: more than the data graphs say, never less."""
+    types = {
+        q.object
+        for n in nodes
+        for q in store.quads_for_pattern(n, ox.NamedNode(str(RDF.type)), None, None)
+        if isinstance(q.object, ox.NamedNode)
+    }
+    if not types:
+        return set()
+    query = (
+        f"SELECT DISTINCT ?class WHERE {{ VALUES ?type {{ {' '.join(map(str, types))} }} "
+        f"?type {SUBCLASS_OF}* ?class }}"
+    )
+    found = {row["class"] for row in store.query(query, use_default_graph_as_union=True)}
+    return {c for c in found if isinstance(c, ox.NamedNode)} | types
 
 
 def _compare_literal(l1: Literal, l2: Literal) -> int:
@@ -517,6 +539,7 @@ class _Compiler:
         classes = sorted(self.g.objects(node, SH.targetClass), key=str)
         if not all(isinstance(c, URIRef) for c in classes):
             raise self.fail(node, "sh:targetClass must be an IRI")
+        targeted = {ox.NamedNode(str(c)) for c in classes}
         values = " ".join(f"<{c}>" for c in classes)
         classes = f"VALUES ?class {{ {values} }}"
         every = classes + " " + self.graphs.instance_of("?this", "?class")
@@ -524,6 +547,8 @@ class _Compiler:
 
         def target(run: _Run) -> str:
             """The focus nodes as ?this: instances of the classes or of their subclasses."""
+            if run.focus_classes is not None and not targeted & run.focus_classes:
+                return "{ VALUES ?this { } }"  # no focus node is in a targeted class
             instances = some if run.focus_filter else every
             return f"{{ SELECT DISTINCT ?this WHERE {{ {run.focus_filter} {instances} }} }}"
 
