@@ -185,3 +185,12 @@ def test_two_values_of_a_functional_property_are_named(project: Project) -> None
     assert [c.iri for c in report.culprits] == [
         "https://w3id.org/cartkg/id/observation/NCT06414135-status-2025-11-14"
     ]
+
+
+def test_cli_rules_strategy_names_the_node_and_the_rule(project: Project, cli: CliRun) -> None:
+    write(project, "data/organizations/mistake.ttl", "trial:NCT06414135 a cartkg:Organization .\n")
+    result = cli(project, "reason", "--strategy", "rules")
+    assert result.exit_code == 1
+    assert "INCONSISTENT (OWL rules on every triple" in result.stdout
+    assert "trial:NCT06414135" in result.stdout and "disjoint" in result.stdout
+    assert cli(project, "reason", "--strategy", "fast").exit_code == 2
