@@ -56,6 +56,7 @@ Term = ox.NamedNode | ox.BlankNode | ox.Literal
 Test = Callable[[str], str]  # a SPARQL expression over a variable, true when it conforms
 
 SUBCLASS_OF = f"<{RDFS.subClassOf}>"
+NO_FOCUS_NODE = "{ VALUES ?this { } }"  # the target when no focus node is in its classes
 MAX_EXCLUDED_GRAPHS = 100  # beyond, read the list of data graphs (see _Graphs)
 FN = "urn:cartkg:sparql-shacl:"  # the custom functions' IRIs
 NUMERIC = f"<{XSD.integer}>, <{XSD.decimal}>"
@@ -208,6 +209,8 @@ class _Run:
 
     def select(self, query: str, union: bool = True) -> Iterator[ox.QuerySolution]:
         """Run a query written with ``graphs.triple`` (or, with ``union`` False, any query)."""
+        if NO_FOCUS_NODE in query:  # every check joins its target: no focus node, no result
+            return iter(())
         if self.graphs.union and union:
             solutions = self.store.query(
                 query, use_default_graph_as_union=True, custom_functions=self.functions
@@ -548,7 +551,7 @@ class _Compiler:
         def target(run: _Run) -> str:
             """The focus nodes as ?this: instances of the classes or of their subclasses."""
             if run.focus_classes is not None and not targeted & run.focus_classes:
-                return "{ VALUES ?this { } }"  # no focus node is in a targeted class
+                return NO_FOCUS_NODE
             instances = some if run.focus_filter else every
             return f"{{ SELECT DISTINCT ?this WHERE {{ {run.focus_filter} {instances} }} }}"
 
