@@ -6,7 +6,14 @@ generated one at a time into a JSON Lines file, then imported into a scratch dat
 core; the importer reads the file line by line, so memory should stay flat as N grows. Prints
 records per second and peak memory (tracemalloc for Python objects, and the process's peak RSS).
 
-    python benchmarks/import_ctgov.py [--records 10000] [--keep DIR]
+The time is split into the importer's own CPU time and the kernel's (creating about three files
+per record). On this machine's disk (ext4 without a journal) the kernel's part depends on what
+the disk did before: for some minutes after many files were deleted (such as the scratch folder
+of the previous run), creating a file costs up to ten times more, because ext4 skips recently
+freed inodes one by one (``recently_deleted`` in ``find_inode_bit``). Leave a few minutes between
+runs, or compare with ``--tmp /dev/shm``, which takes the disk out.
+
+    python benchmarks/import_ctgov.py [--records 10000] [--keep DIR] [--tmp DIR] [--no-trace]
 """
 
 from __future__ import annotations
@@ -14,6 +21,7 @@ from __future__ import annotations
 import argparse
 import copy
 import json
+import os
 import random
 import resource
 import shutil
@@ -96,16 +104,20 @@ def main() -> None:
             for i in range(args.records):
                 f.write(json.dumps(synthetic(i, rng), ensure_ascii=False) + "\n")
         out = args.keep or work / "data"
+        os.sync()  # the records file is written out now, not while the import is timed
         importer = Importer(Project(REPO), out, access_date="2026-01-15", keep_outcomes=False)
         if not args.no_trace:
             tracemalloc.start()
         marks = []
         start = time.perf_counter()
+        times_start = os.times()
         for n, item in enumerate(read_paths([source]), start=1):
             importer.one(*item)
             if n % max(1, args.records // 4) == 0 and not args.no_trace:
                 marks.append((n, tracemalloc.get_traced_memory()[0] / 2**20))
         seconds = time.perf_counter() - start
+        times = os.times()
+        user, system = times.user - times_start.user, times.system - times_start.system
         peak = tracemalloc.get_traced_memory()[1] / 2**20 if not args.no_trace else float("nan")
         tracemalloc.stop()
         report = importer.report
@@ -118,6 +130,9 @@ def main() -> None:
         )
         print(f"time: {seconds:.1f} s, {rate:.0f} records/s (goal >= {GOAL:.0f} on one core)"
               f" [{'met' if rate >= GOAL else 'NOT met'}]")  # fmt: skip
+        waiting = max(0.0, seconds - user - system)
+        print(f"CPU: {user:.1f} s in the importer ({args.records / user:.0f} records/s of it), "
+              f"{system:.1f} s in the kernel (file system); {waiting:.1f} s waiting")  # fmt: skip
         print(f"peak traced Python memory: {peak:.1f} MiB; process peak RSS: {rss:.0f} MiB")
         print("memory held while importing (records done: MiB): "
               + ", ".join(f"{n}: {mib:.1f}" for n, mib in marks))  # fmt: skip

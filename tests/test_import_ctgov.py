@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import csv
 import json
+import re
 
 import httpx
 import pytest
@@ -12,7 +13,7 @@ from conftest import REPO, TEST_DATA
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from cartkg.ctgov import Importer, import_paths, read_paths
+from cartkg.ctgov import Importer, criteria, import_paths, read_paths
 from cartkg.ctgov.criteria import split
 from cartkg.ctgov.fetch import Fetcher, FetchError
 from cartkg.ctgov.mapping import CONDITIONS_TABLE, Context, map_record
@@ -205,6 +206,59 @@ def test_mixed_and_or_is_not_guessed() -> None:
         "Inclusion Criteria:\n* FVC decreases by > 10% or FVC decreases by > 5% and DLCO decreases by > 15%"  # noqa: E501
     )
     assert items[0].clauses == []
+
+
+# words of the measure and topic patterns, in several cases, among other words and symbols
+_CRITERIA_WORDS = sorted(
+    {
+        w
+        for _, pat in criteria.MEASURES + criteria.TOPICS
+        for w in re.findall(r"[A-Za-z][A-Za-z -]+", re.sub(r"\\[a-zA-Z]", "|", pat.pattern))
+    }
+    | {"at least", "least", "except", "health", "cart", "≥", "<=", "x ULN", "10^9/L", "ſ", "K", "İ"}
+)  # fmt: skip
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.one_of(
+            st.sampled_from(_CRITERIA_WORDS).flatmap(
+                lambda w: st.sampled_from([w, w.lower(), w.upper(), w.title(), w[:-1], w[1:]])
+            ),
+            st.text(max_size=4),
+            st.sampled_from([" ", "-", "/", "(", ")", ",", "\n", "1500", "3"]),
+        ),
+        max_size=12,
+    ).map("".join)
+)
+def test_prefilter_never_drops_a_pattern_that_matches(text: str) -> None:
+    # the anchor-word shortcut must only skip patterns that cannot match the text
+    for patterns, prefilter in (
+        (criteria.MEASURES, criteria._MEASURE_FILTER),
+        (criteria.TOPICS, criteria._TOPIC_FILTER),
+    ):
+        matching = [k for k, pattern in patterns if pattern.search(text)]
+        kept = {k for k, _ in prefilter.candidates(text)}
+        assert set(matching) <= kept, (text, set(matching) - kept)
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.sampled_from(
+        [(kp, criteria._MEASURE_FILTER) for kp in criteria.MEASURES]
+        + [(kp, criteria._TOPIC_FILTER) for kp in criteria.TOPICS]
+    ).flatmap(lambda x: st.tuples(st.just(x), st.from_regex(x[0][1])))
+)
+def test_prefilter_keeps_a_pattern_for_any_text_it_matches(case) -> None:
+    ((key, _), prefilter), text = case
+    assert key in {k for k, _ in prefilter.candidates(text)}, text
+
+
+def test_prefilter_skips_patterns_on_plain_text() -> None:
+    kept = [k for k, _ in criteria._TOPIC_FILTER.candidates("Signed informed consent")]
+    assert kept == ["consent"]
+    assert criteria._MEASURE_FILTER.candidates("Signed informed consent") == []
 
 
 def test_source_node_records_where_and_when(ctx: Context) -> None:

@@ -104,21 +104,20 @@ class PrefixMap:
     def __init__(self, prefixes: dict[str, str]):
         self.prefixes = dict(prefixes)
         self._by_length = sorted(prefixes.items(), key=lambda kv: -len(kv[1]))
-        self._cache: dict[str, tuple[str, str] | None] = {}
         self._by_head: dict[str, list[tuple[str, str]]] = {}
-        self.names: dict[str, tuple[str | None, str]] = {}  # write_turtle's: IRI -> its text
+        # IRI -> (its prefix or None, its text in Turtle); bounded, since most IRIs of a trial
+        # file are used in that file only
+        self.names: dict[str, tuple[str | None, str]] = {}
 
-    def split(self, iri: str) -> tuple[str, str] | None:
-        """(prefix, local name) or None when the IRI must be written in full."""
-        try:
-            return self._cache[iri]
-        except KeyError:
-            pass
-        found = None
+    def name(self, iri: str) -> tuple[str | None, str]:
+        """(prefix, "prefix:local"), or (None, "<iri>") when the IRI must be written in full."""
+        found = self.names.get(iri)
+        if found is not None:
+            return found
+        found = (None, f"<{iri}>")
         # only the namespaces that could match an IRI with this head (the text to its last "/"
         # or "#") are tried: those that are a prefix of the head or start with it
-        cut = max(iri.rfind("/"), iri.rfind("#")) + 1
-        head = iri[:cut]
+        head = iri[: max(iri.rfind("/"), iri.rfind("#")) + 1]
         candidates = self._by_head.get(head)
         if candidates is None:
             if len(self._by_head) > 5_000:
@@ -132,11 +131,11 @@ class PrefixMap:
             if iri.startswith(ns):
                 local = iri[len(ns) :]
                 if local and _LOCAL.match(local) and not local.endswith("."):
-                    found = (prefix, local)
+                    found = (prefix, f"{prefix}:{local}")
                 break
-        if len(self._cache) > 20_000:
-            self._cache.clear()
-        self._cache[iri] = found
+        if len(self.names) > 50_000:
+            self.names.clear()
+        self.names[iri] = found
         return found
 
 
@@ -178,41 +177,39 @@ def has_blank_nodes(graph: Graph) -> bool:
 
 def write_turtle(graph: Graph, prefixes: PrefixMap) -> str:
     """Canonical Turtle of a graph without blank nodes (identical to ``cartkg fmt`` output)."""
-    # one pass over the objects: how often each IRI is referenced (the order of the blocks), and
-    # whether there is a blank node (then the formatter writes the file)
+    # one pass over the triples: how often each IRI is referenced as an object (the order of the
+    # blocks), which predicates and datatypes occur, and whether there is a blank node (then the
+    # formatter writes the file)
     refs: dict[str, int] = {}
+    predicates: set[str] = set()
+    datatypes: set[str] = set()
     for s, props in graph.items():
         if type(s) is BNodeRef and any(props.values()):
             return _write_with_formatter(graph, prefixes)
+        predicates.update(props)
         for objs in props.values():
             for o in objs:
                 if type(o) is str:
                     refs[o] = refs.get(o, 0) + 1
                 elif type(o) is BNodeRef:
                     return _write_with_formatter(graph, prefixes)
-    used: set[str] = set()
-    names = prefixes.names
-    if len(names) > 50_000:
-        names.clear()
-    split = prefixes.split
-
-    def name(iri: str) -> str:
-        try:
-            prefix, text = names[iri]
-        except KeyError:
-            parts = split(iri)
-            prefix, text = (
-                (None, f"<{iri}>") if parts is None else (parts[0], f"{parts[0]}:{parts[1]}")
-            )
-            names[iri] = (prefix, text)
-        if prefix is not None:
-            used.add(prefix)
-        return text
+                elif o.dt is not None:  # type: ignore[union-attr]
+                    datatypes.add(o.dt)  # type: ignore[union-attr]
+    # every IRI's text, once; a prefix is declared when a name uses it (a datatype's prefix also
+    # when its literals are written bare, and rdf: not for "a")
+    predicates.discard(RDF_TYPE)
+    name = prefixes.name
+    text_of: dict[str, str] = {}
+    used: set[str | None] = set()
+    for iri in {*graph, *refs, *predicates, *datatypes}:
+        prefix, text_of[iri] = name(iri)  # type: ignore[arg-type,index]
+        used.add(prefix)
+    used.discard(None)
+    text_of[RDF_TYPE] = "a"
 
     def literal(lit: Lit) -> str:
         dt = lit.dt
         if dt in _PLAIN:
-            name(dt)  # the datatype's prefix is declared even when the literal is bare
             if dt == XSD_BOOLEAN:
                 return lit.lex.lower()
             if dt == XSD_DECIMAL and "." not in lit.lex and "e" not in lit.lex.lower():
@@ -222,7 +219,7 @@ def write_turtle(graph: Graph, prefixes: PrefixMap) -> str:
         if lit.lang:
             return f"{text}@{lit.lang}"
         if dt:
-            return f"{text}^^{name(dt)}"
+            return f"{text}^^{text_of[dt]}"
         return text
 
     blocks: list[tuple[int, str, str]] = []
@@ -234,23 +231,26 @@ def write_turtle(graph: Graph, prefixes: PrefixMap) -> str:
             order.append(RDF_TYPE)
         if RDFS_LABEL in props:
             order.append(RDFS_LABEL)
-        order.extend(sorted(p for p in props if p is not RDF_TYPE and p not in _FIRST))
+        order.extend(sorted(props.keys() - _FIRST))
         lines = []
         for p in order:
             objs = props[p]
             if not objs:
                 continue
-            verb = "a" if p == RDF_TYPE else name(p)
+            verb = text_of[p]
             if len(objs) == 1:
                 for o in objs:
-                    lines.append(f"    {verb} {literal(o) if type(o) is Lit else name(o)}")
+                    lines.append(f"    {verb} {text_of[o] if type(o) is str else literal(o)}")  # type: ignore[arg-type]
             else:
-                rendered = [
-                    literal(o) if type(o) is Lit else name(o)  # type: ignore[arg-type]
-                    for o in sorted(objs, key=_object_key)
-                ]
+                if all(type(o) is str for o in objs):
+                    rendered = [text_of[o] for o in sorted(objs)]  # type: ignore[type-var,index]
+                else:
+                    rendered = [
+                        literal(o) if type(o) is Lit else text_of[o]  # type: ignore[arg-type,index]
+                        for o in sorted(objs, key=_object_key)
+                    ]
                 lines.append(f"    {verb}\n        " + " ,\n        ".join(rendered))
-        blocks.append((refs.get(s, 0), s, name(s) + "\n" + " ;\n".join(lines) + " ;\n."))
+        blocks.append((refs.get(s, 0), s, text_of[s] + "\n" + " ;\n".join(lines) + " ;\n."))  # type: ignore[arg-type,index]
     blocks.sort(key=lambda b: (b[0], b[1]))
     head = "".join(f"PREFIX {p}: <{prefixes.prefixes[p]}>\n" for p in sorted(used))
     return head + "".join(f"\n{text}\n" for _, _, text in blocks)
