@@ -27,6 +27,9 @@ from cartkg.validate import validate
 CTGOV = TEST_DATA / "ctgov"
 STUDIES = CTGOV / "studies"
 OLDER = CTGOV / "versions" / "NCT06414135-2024-05-09.json"
+# three versions of Ntrust-1: June and July 2025 (phase 1) and the November 2025 one in studies/
+NTRUST_JUNE = CTGOV / "versions" / "NCT06557265-2025-06-25.json"
+NTRUST_JULY = CTGOV / "versions" / "NCT06557265-2025-07-22.json"
 ID = "https://w3id.org/cartkg/id/"
 V = "https://w3id.org/cartkg/vocab/"
 XSD = "http://www.w3.org/2001/XMLSchema#"
@@ -55,7 +58,7 @@ def test_six_fixtures_and_both_versions_are_there() -> None:
     assert {p.stem for p in FIXTURES} == {
         "NCT06328777", "NCT06414135", "NCT05869955", "NCT06799247", "NCT05938725", "NCT06557265",
     }  # fmt: skip
-    assert OLDER.is_file()
+    assert OLDER.is_file() and NTRUST_JUNE.is_file() and NTRUST_JULY.is_file()
 
 
 def test_imported_fixtures_validate_without_violations(project: Project) -> None:
@@ -330,6 +333,36 @@ def test_reimport_adds_a_status_observation_reports_changes_and_keeps_curated_st
                 continue
             assert objs <= after[s][p], (s, p)
     assert not any("/NCT06414135-ctgov-inc-5" in s for s in after if "2024" in s)
+
+
+def test_an_older_and_a_newer_version_around_the_imported_one(project: Project) -> None:
+    # the July 2025 record is in the graph; the June one is older, the November one newer
+    assert import_paths(project, [NTRUST_JULY]).imported[0].action == "new"
+    path = project.root / "data" / "trials" / "NCT06557265.ttl"
+    july = path.read_bytes()
+    older = import_paths(project, [NTRUST_JUNE]).imported[0]
+    assert older.action == "older" and older.notes[0].startswith("not imported")
+    assert path.read_bytes() == july
+    newer = import_paths(project, [STUDIES / "NCT06557265.json"]).imported[0]
+    assert newer.action == "updated"
+    assert "phases: phase1 -> phase1, phase2" in [c.lower() for c in newer.changes]
+    assert any(c.startswith("enrollment: (none) -> 96") for c in newer.changes)
+    assert "start date: (none) -> 2024-06-13" in newer.changes
+    assert any(c.startswith("+ site: Emory") for c in newer.changes)
+    assert not any(c.startswith("status:") for c in newer.changes)  # recruiting in both
+    g = read_turtle(path)
+    trial = f"{ID}trial/NCT06557265"
+    assert objects(g, trial, f"{V}statusObservation") == {
+        f"{ID}observation/NCT06557265-ctgov-status-2025-07-22",
+        f"{ID}observation/NCT06557265-ctgov-status-2025-11-12",
+    }
+    assert objects(g, trial, f"{V}phase") == {f"{V}phase/1", f"{V}phase/2"}
+    assert objects(g, trial, "http://purl.org/dc/terms/source") == {
+        f"{ID}source/ctgov-nct06557265-2025-11-12"
+    }
+    sources = project.root / "data" / "sources"
+    assert (sources / "ctgov-nct06557265-2025-07-22.ttl").is_file()  # still cited by history
+    assert not (sources / "ctgov-nct06557265-2025-06-25.ttl").exists()
 
 
 def test_reimporting_the_same_record_changes_nothing(project: Project) -> None:

@@ -348,7 +348,9 @@ def _status(value: tuple | None) -> str:
 
 
 def _count(value: tuple | None) -> str:
-    return "(none)" if not value else f"{value[0]} ({value[1].lower()})"
+    if not value:
+        return "(none)"
+    return f"{value[0]} ({value[1].lower() if value[1] else 'type not given'})"
 
 
 def _date(value: tuple | None) -> str:

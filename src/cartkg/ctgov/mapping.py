@@ -646,6 +646,7 @@ class _Mapper:
                 self.notes.append(
                     f"{w}.type: missing, so whether {n} is planned or actual is unknown; no enrollment count made"  # noqa: E501
                 )
+                self.facts["enrollment"] = (n, None)  # the change report still shows it
             elif n is not None:
                 suffix = ["enrollment"] + ([self.version] if self.version else [])
                 obs = f"{ID}observation/{self.key(*suffix)}"
