@@ -32,6 +32,8 @@ NTRUST_JUNE = CTGOV / "versions" / "NCT06557265-2025-06-25.json"
 NTRUST_JULY = CTGOV / "versions" / "NCT06557265-2025-07-22.json"
 ID = "https://w3id.org/cartkg/id/"
 V = "https://w3id.org/cartkg/vocab/"
+RDFS = "http://www.w3.org/2000/01/rdf-schema#"
+DCT = "http://purl.org/dc/terms/"
 XSD = "http://www.w3.org/2001/XMLSchema#"
 FIXTURES = sorted(STUDIES.glob("*.json"))
 
@@ -72,6 +74,35 @@ def test_imported_fixtures_validate_without_violations(project: Project) -> None
     for path in (project.root / "data").rglob("*.ttl"):
         text = path.read_text(encoding="utf-8")
         assert canonical_turtle(text, prefix_map(project.ontology_file)) == text, path
+
+
+def test_references_become_publication_nodes_with_pmid_type_and_citation(
+    project: Project,
+) -> None:
+    record = load("NCT05938725")  # the references are made up for this test
+    record["protocolSection"]["referencesModule"] = {"references": [
+        {"pmid": "012345678", "type": "RESULT", "citation": "Doe J. Made-up results. 2025."},
+        {"type": "BACKGROUND", "citation": "Roe R.  A made-up\nbackground paper."},
+        {"pmid": "12345678", "type": "DERIVED"},  # the same publication again: one node
+        {"type": "BACKGROUND"},  # nothing to point at: left out
+    ]}  # fmt: skip
+    path = project.root / "in.json"
+    path.write_text(json.dumps(record))
+    assert import_paths(project, [path]).ok
+    g = read_turtle(project.root / "data" / "trials" / "NCT05938725.ttl")
+    trial = f"{ID}trial/NCT05938725"
+    by_pmid = f"{ID}reference/NCT05938725-ctgov-pmid-12345678"
+    by_citation = f"{ID}reference/NCT05938725-ctgov-citation-2"
+    assert objects(g, trial, f"{V}publication") == {by_pmid, by_citation}
+    assert values(g, by_pmid, f"{V}pmid") == {"12345678"}
+    assert objects(g, by_pmid, f"{V}referenceType") == {f"{V}referencetype/result"}
+    assert objects(g, by_pmid, RDFS + "seeAlso") == {"https://pubmed.ncbi.nlm.nih.gov/12345678/"}
+    assert values(g, by_citation, f"{DCT}bibliographicCitation") == {
+        "Roe R.  A made-up\nbackground paper."
+    }
+    assert not objects(g, by_citation, f"{V}pmid")
+    result = validate(Dataset.load(project), converter(project.ontology_file))
+    assert [r for r in result.results if r.severity == "Violation"] == []
 
 
 def test_fast_writer_matches_cartkg_fmt_on_every_data_file() -> None:

@@ -27,7 +27,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from cartkg.ctgov.mapping import DCT, ID, MARK, C, Context, Mapped, map_record
+from cartkg.ctgov.mapping import DCT, ID, MARK, C, Context, Mapped, map_record, norm, shorten
 from cartkg.ctgov.record import RecordError
 from cartkg.ctgov.turtle import (
     RDF_TYPE,
@@ -297,9 +297,6 @@ def _show(term: object) -> str:
 
 
 # what changed ---------------------------------------------------------------------------------
-def _short(text: str, limit: int = 90) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 def changes(old: dict, new: dict) -> list[str]:
@@ -334,10 +331,10 @@ def changes(old: dict, new: dict) -> list[str]:
         before, after = old.get(key, []), new.get(key, [])
         for item in after:
             if item not in before:
-                out.append(f"+ {word}: {_short(item)}")
+                out.append(f"+ {word}: {shorten(item)}")
         for item in before:
             if item not in after:
-                out.append(f"- {word}: {_short(item)}")
+                out.append(f"- {word}: {shorten(item)}")
     return out
 
 
@@ -477,7 +474,7 @@ class Importer:
             path = self.data_dir / "organizations" / f"{key}.ttl"
             if not path.exists():
                 files[path] = write_turtle(g, self.ctx.prefixes)
-            self.ctx.agents.setdefault(_norm(agent.label), agent.iri)
+            self.ctx.agents.setdefault(norm(agent.label), agent.iri)
             self.ctx.agent_keys.add(key)
         try:
             raw = json.dumps(record, ensure_ascii=False) + "\n"  # one line: the C encoder
@@ -546,12 +543,6 @@ def _read_if_exists(path: Path) -> str | None:
         return None
     except (OSError, UnicodeDecodeError) as e:
         raise _Unreadable(f"{path} cannot be read, so it is left as it is: {e}") from None
-
-
-def _norm(text: str) -> str:
-    from cartkg.ctgov.mapping import norm
-
-    return norm(text)
 
 
 def import_paths(

@@ -8,7 +8,8 @@ other name is a known product name or code name), a lymphodepletion regimen (flu
 cyclophosphamide, bendamustine), arms as cohorts, dated StatusObservation, EnrollmentCount and
 TrialDate nodes (partial dates keep their precision), eligibility criteria (text split into
 inclusion and exclusion items, common thresholds structured), endpoints with time frames, sites
-and PubMed references. Every node cites the record's source node.
+and the publications it lists (PMID, citation, reference type). Every node cites the record's
+source node.
 
 Arms and interventions: the registry links them in two directions (an arm's
 ``interventionNames`` and an intervention's ``armGroupLabels``) and the two can disagree. The
@@ -945,15 +946,32 @@ class _Mapper:
             self.facts["sites"].append(shown)
 
     def references(self, m: dict, path: str) -> None:
-        for where, ref in rec.items(m, path, "references"):
+        """Each listed publication as a reference node: PMID, citation, and why it is listed."""
+        seen: set[str] = set()
+        for i, (where, ref) in enumerate(rec.items(m, path, "references"), start=1):
             pmid = rec.text(ref, where, "pmid")
-            rec.enum(ref, where, "type", rec.REFERENCE_TYPES)
-            rec.text(ref, where, "citation")
-            if pmid is None:
+            kind = rec.enum(ref, where, "type", rec.REFERENCE_TYPES)
+            citation = rec.text(ref, where, "citation")
+            if pmid is not None:
+                if not _PMID.match(pmid) or not int(pmid):
+                    raise RecordError(f"{where}.pmid", f"not a PubMed id: {pmid[:40]!r}")
+                pmid = str(int(pmid))
+            if pmid is None and citation is None:
                 continue
-            if not _PMID.match(pmid):
-                raise RecordError(f"{where}.pmid", f"not a PubMed id: {pmid[:40]!r}")
-            add(self.g, self.trial, RDFS + "seeAlso", f"{PUBMED_URL}{int(pmid)}/")
+            key = f"pmid-{pmid}" if pmid else f"citation-{i}"
+            if key in seen:
+                continue  # the same publication listed twice
+            seen.add(key)
+            iri = f"{ID}reference/{self.key(key)}"
+            shown = f"PMID {pmid}" if pmid else shorten(citation or "", 80)
+            self.node(iri, "PublicationReference", f"{self.nct} publication: {shown}")
+            add(self.g, iri, C + "pmid", Lit(pmid) if pmid else None)
+            add(self.g, iri, DCT + "bibliographicCitation", Lit(citation) if citation else None)
+            add(
+                self.g, iri, C + "referenceType", self.vocab("referencetype", kind, f"{where}.type")
+            )
+            add(self.g, iri, RDFS + "seeAlso", f"{PUBMED_URL}{pmid}/" if pmid else None)
+            add(self.g, self.trial, C + "publication", iri)
         rec.items(m, path, "seeAlsoLinks")
 
     def source_node(self, ident: dict, path: str) -> Graph:
@@ -991,6 +1009,12 @@ def _variants(name: str) -> list[str]:
     if "/" in name:
         out.extend(p.strip() for p in name.split("/"))
     return [x for x in out if x]
+
+
+def shorten(text: str, limit: int = 90) -> str:
+    """The text on one line, cut to ``limit`` characters with "..." when longer."""
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 def _show_number(value: float | Decimal) -> str:
