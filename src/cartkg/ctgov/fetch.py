@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable, Iterator
 
 import httpx
 
-from cartkg.ctgov.importer import Problem, Source, _label
+from cartkg.ctgov.importer import Source, _label, skipped
 from cartkg.errors import CartkgError
 
 API = "https://clinicaltrials.gov/api/v2/studies"
@@ -66,15 +66,15 @@ class Fetcher:
             url = f"{self.base}/{nct}"
             response = self.get(url, {"format": "json"})
             if response.status_code == 404:
-                yield url, nct, Problem(url, nct, "(fetch)", "no such study (404)")
+                yield skipped(url, nct, "(fetch)", "no such study (404)")
                 continue
             if response.status_code >= 400:
-                yield url, nct, Problem(url, nct, "(fetch)", f"answered {response.status_code}")
+                yield skipped(url, nct, "(fetch)", f"answered {response.status_code}")
                 continue
             try:
                 yield url, _label(1, response.json()), response.json()
             except ValueError:
-                yield url, nct, Problem(url, nct, "(JSON)", "the answer is not JSON")
+                yield skipped(url, nct, "(JSON)", "the answer is not JSON")
 
     def search(self, terms: str, page_size: int = 100, max_records: int = 1000) -> Iterator[Source]:
         """Every record a search finds, page by page (GET /studies?query.term=...)."""
@@ -89,28 +89,16 @@ class Fetcher:
             response = self.get(self.base, params)
             where = f"{self.base}?query.term={terms} (page {page})"
             if response.status_code >= 400:
-                yield (
-                    where,
-                    f"page {page}",
-                    Problem(where, f"page {page}", "(fetch)", f"answered {response.status_code}"),
-                )
+                yield skipped(where, f"page {page}", "(fetch)", f"answered {response.status_code}")
                 return
             try:
                 data = response.json()
             except ValueError:
-                yield (
-                    where,
-                    f"page {page}",
-                    Problem(where, f"page {page}", "(JSON)", "the answer is not JSON"),
-                )
+                yield skipped(where, f"page {page}", "(JSON)", "the answer is not JSON")
                 return
             studies = data.get("studies") if isinstance(data, dict) else None
             if not isinstance(studies, list):
-                yield (
-                    where,
-                    f"page {page}",
-                    Problem(where, f"page {page}", "studies", "expected a list of studies"),
-                )
+                yield skipped(where, f"page {page}", "studies", "expected a list of studies")
                 return
             for study in studies[: max_records - seen]:
                 seen += 1

@@ -95,6 +95,11 @@ class ImportReport:
 Source = tuple[str, str, object]  # file, record label, the record or a Problem
 
 
+def skipped(where: str, label: str, field: str, message: str) -> Source:
+    """A place in the input that gives no record, as the Problem the report lists."""
+    return where, label, Problem(where, label, field, message)
+
+
 # reading ------------------------------------------------------------------------------------
 def _label(index: int, record: object) -> str:
     try:
@@ -110,11 +115,7 @@ def _studies(where: str, data: object, start: int, line: int | None = None) -> I
     if isinstance(data, dict) and "studies" in data and "protocolSection" not in data:
         studies = data["studies"]
         if not isinstance(studies, list):
-            yield (
-                where,
-                f"page{at}",
-                Problem(where, f"page{at}", "studies", "expected a list of studies"),
-            )
+            yield skipped(where, f"page{at}", "studies", "expected a list of studies")
             return
         for i, s in enumerate(studies):
             yield where, _label(start + i, s), s
@@ -132,7 +133,7 @@ def read_text(where: str, text: str) -> Iterator[Source]:
         data = json.loads(text)
     except json.JSONDecodeError as e:
         if e.msg != "Extra data":
-            yield where, "(file)", Problem(where, "(file)", "(JSON)", _json_message(e))
+            yield skipped(where, "(file)", "(JSON)", _json_message(e))
             return
         yield from read_lines(where, text.splitlines())
         return
@@ -150,7 +151,7 @@ def read_lines(where: str, lines: Iterable[str]) -> Iterator[Source]:
         except json.JSONDecodeError as e:
             index += 1
             label = f"record {index} on line {n}"
-            yield where, label, Problem(where, label, "(JSON)", _json_message(e))
+            yield skipped(where, label, "(JSON)", _json_message(e))
             continue
         for item in _studies(where, data, index + 1, n):
             index += 1
@@ -174,21 +175,13 @@ def read_paths(paths: Iterable[str | Path], stdin: Iterable[str] | None = None) 
                 p for p in path.rglob("*") if p.suffix.lower() in JSON_SUFFIXES and p.is_file()
             )
             if not files:
-                yield (
-                    str(path),
-                    "(folder)",
-                    Problem(str(path), "(folder)", "(files)", "no .json, .jsonl or .ndjson files"),
-                )
+                yield skipped(str(path), "(folder)", "(files)", "no .json, .jsonl or .ndjson files")
             for f in files:
                 yield from _read_file(f)
         elif path.is_file():
             yield from _read_file(path)
         else:
-            yield (
-                str(path),
-                "(file)",
-                Problem(str(path), "(file)", "(path)", "no such file or folder"),
-            )
+            yield skipped(str(path), "(file)", "(path)", "no such file or folder")
 
 
 def _read_file(path: Path) -> Iterator[Source]:
@@ -200,7 +193,7 @@ def _read_file(path: Path) -> Iterator[Source]:
             return
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as e:
-        yield where, "(file)", Problem(where, "(file)", "(file)", f"cannot read: {e}")
+        yield skipped(where, "(file)", "(file)", f"cannot read: {e}")
         return
     yield from read_text(where, text)
 

@@ -325,6 +325,13 @@ class _Mapper:
             )
         return iri
 
+    def coded(
+        self, s: str, prop: str, parent: dict, path: str, key: str, allowed: tuple, scheme: str
+    ) -> None:
+        """``s prop concept``: the enum value at ``path.key`` as a concept of ``scheme``."""
+        value = rec.enum(parent, path, key, allowed)
+        add(self.g, s, C + prop, self.vocab(scheme, value, f"{path}.{key}"))
+
     def key(self, *parts: str) -> str:
         return "-".join((self.nct + MARK, *parts))
 
@@ -581,14 +588,7 @@ class _Mapper:
 
     def design(self, m: dict, path: str) -> None:
         t = self.trial
-        add(
-            self.g,
-            t,
-            C + "studyType",
-            self.vocab(
-                "studytype", rec.enum(m, path, "studyType", rec.STUDY_TYPES), f"{path}.studyType"
-            ),
-        )
+        self.coded(t, "studyType", m, path, "studyType", rec.STUDY_TYPES, "studytype")
         phases = rec.enums(m, path, "phases", rec.PHASES)
         for phase in phases:
             add(self.g, t, C + "phase", self.vocab("phase", phase, f"{path}.phases"))
@@ -596,47 +596,13 @@ class _Mapper:
         info = rec.obj(m, path, "designInfo")
         if info is not None:
             w = f"{path}.designInfo"
-            add(
-                self.g,
-                t,
-                C + "allocation",
-                self.vocab(
-                    "allocation",
-                    rec.enum(info, w, "allocation", rec.ALLOCATIONS),
-                    f"{w}.allocation",
-                ),
-            )
-            add(
-                self.g,
-                t,
-                C + "interventionModel",
-                self.vocab(
-                    "model",
-                    rec.enum(info, w, "interventionModel", rec.MODELS),
-                    f"{w}.interventionModel",
-                ),
-            )
-            add(
-                self.g,
-                t,
-                C + "primaryPurpose",
-                self.vocab(
-                    "purpose",
-                    rec.enum(info, w, "primaryPurpose", rec.PURPOSES),
-                    f"{w}.primaryPurpose",
-                ),
-            )
+            self.coded(t, "allocation", info, w, "allocation", rec.ALLOCATIONS, "allocation")
+            self.coded(t, "interventionModel", info, w, "interventionModel", rec.MODELS, "model")
+            self.coded(t, "primaryPurpose", info, w, "primaryPurpose", rec.PURPOSES, "purpose")
             masking = rec.obj(info, w, "maskingInfo")
             if masking is not None:
                 mw = f"{w}.maskingInfo"
-                add(
-                    self.g,
-                    t,
-                    C + "masking",
-                    self.vocab(
-                        "masking", rec.enum(masking, mw, "masking", rec.MASKINGS), f"{mw}.masking"
-                    ),
-                )
+                self.coded(t, "masking", masking, mw, "masking", rec.MASKINGS, "masking")
                 rec.enums(masking, mw, "whoMasked", rec.WHO_MASKED)
         enrollment = rec.obj(m, path, "enrollmentInfo")
         if enrollment is not None:

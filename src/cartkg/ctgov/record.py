@@ -8,7 +8,7 @@ unknown value. Empty strings count as missing. Unknown keys are ignored.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 _UNSAFE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
@@ -74,13 +74,16 @@ def clean(text: str) -> str:
     return _UNSAFE.sub("\ufffd", text).strip()
 
 
-def obj(parent: dict, path: str, key: str) -> dict | None:
+def _typed(parent: dict, path: str, key: str, ok: Callable[[Any], bool], expected: str) -> Any:
+    """The field's value, None when absent; a RecordError when ``ok`` rejects it."""
     value = parent.get(key)
-    if value is None:
-        return None
-    if not isinstance(value, dict):
-        raise RecordError(f"{path}.{key}", f"expected an object, got {_kind(value)}")
+    if value is not None and not ok(value):
+        raise RecordError(f"{path}.{key}", f"expected {expected}, got {_kind(value)}")
     return value
+
+
+def obj(parent: dict, path: str, key: str) -> dict | None:
+    return _typed(parent, path, key, lambda v: isinstance(v, dict), "an object")
 
 
 def items(parent: dict, path: str, key: str) -> list[tuple[str, dict]]:
@@ -144,31 +147,26 @@ def enums(parent: dict, path: str, key: str, allowed: Iterable[str]) -> list[str
 
 
 def flag(parent: dict, path: str, key: str) -> bool | None:
-    value = parent.get(key)
-    if value is None:
-        return None
-    if not isinstance(value, bool):
-        raise RecordError(f"{path}.{key}", f"expected true or false, got {_kind(value)}")
-    return value
+    return _typed(parent, path, key, lambda v: isinstance(v, bool), "true or false")
 
 
 def count(parent: dict, path: str, key: str) -> int | None:
-    value = parent.get(key)
-    if value is None:
-        return None
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise RecordError(f"{path}.{key}", f"expected a whole number, got {_kind(value)}")
-    if value < 0:
+    def whole(v: Any) -> bool:
+        return isinstance(v, int) and not isinstance(v, bool)
+
+    value = _typed(parent, path, key, whole, "a whole number")
+    if value is not None and value < 0:
         raise RecordError(f"{path}.{key}", f"expected a number from 0, got {value}")
     return value
 
 
 def number(parent: dict, path: str, key: str, low: float, high: float) -> float | None:
-    value = parent.get(key)
+    def numeric(v: Any) -> bool:
+        return isinstance(v, int | float) and not isinstance(v, bool)
+
+    value = _typed(parent, path, key, numeric, "a number")
     if value is None:
         return None
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        raise RecordError(f"{path}.{key}", f"expected a number, got {_kind(value)}")
     if not low <= value <= high:
         raise RecordError(f"{path}.{key}", f"expected a number from {low} to {high}, got {value}")
     return value
