@@ -19,6 +19,7 @@ one the registry owns (titles, phases, design, sex, ...) and the new record give
 
 from __future__ import annotations
 
+import contextlib
 import difflib
 import json
 import os
@@ -367,7 +368,11 @@ class Importer:
         self.report = ImportReport()
         self.keep_outcomes = keep_outcomes
         self._seen: dict[str, str] = {}
-        self._folders: set[Path] = set()  # folders known to exist
+        self._folders: set[str] = set()  # folders known to exist
+        # the folders as strings: paths are built by formatting, a Path per file costs more
+        self._trials = str(self.data_dir / "trials")
+        self._sources = str(self.data_dir / "sources")
+        self._organizations = str(self.data_dir / "organizations")
 
     def run(
         self, sources: Iterable[Source], on_outcome: Callable[[Outcome], None] | None = None
@@ -409,9 +414,8 @@ class Importer:
 
     def write(self, where: str, label: str, record: object, mapped: Mapped) -> Outcome:
         nct = mapped.nct
-        trials = self.data_dir / "trials"
-        trial_path = trials / f"{nct}.ttl"
-        raw_path = trials / "raw" / f"{nct}.json"
+        trial_path = f"{self._trials}/{nct}.ttl"
+        raw_path = f"{self._trials}/raw/{nct}.json"
         old: Mapped | None = None
         try:
             raw_before = _read_if_exists(raw_path)
@@ -453,19 +457,19 @@ class Importer:
         else:
             found, action = [], "new"
         outcome = Outcome(nct, action, where, label, found, notes)
-        files: dict[Path, str] = {}
+        files: dict[str, str] = {}
         if text != before:
             files[trial_path] = text
         if text != before and self.dry_run:
             outcome.diff = "".join(difflib.unified_diff(
                 before.splitlines(True), text.splitlines(True),
                 f"a/{self._rel(trial_path)}", f"b/{self._rel(trial_path)}"))  # fmt: skip
-        source_path = self.data_dir / "sources" / f"{mapped.source_key}.ttl"
-        if not source_path.exists():
+        source_path = f"{self._sources}/{mapped.source_key}.ttl"
+        if not os.path.exists(source_path):
             files[source_path] = write_turtle(mapped.source, self.ctx.prefixes)
         for key, (agent, g) in mapped.new_agents.items():
-            path = self.data_dir / "organizations" / f"{key}.ttl"
-            if not path.exists():
+            path = f"{self._organizations}/{key}.ttl"
+            if not os.path.exists(path):
                 files[path] = write_turtle(g, self.ctx.prefixes)
             self.ctx.agents.setdefault(norm(agent.label), agent.iri)
             self.ctx.agent_keys.add(key)
@@ -484,7 +488,7 @@ class Importer:
                     self.report.written.append(self._rel(path))
         return outcome
 
-    def _write_file(self, path: Path, content: str) -> None:
+    def _write_file(self, path: str, content: str) -> None:
         """Write a file atomically: a temporary file beside it, then a rename over it.
 
         A crash of the process (or an error such as a full disk) at any point leaves either the
@@ -492,18 +496,18 @@ class Importer:
         no fsync, so the guarantee is against the process dying, not against the machine losing
         power: after a power cut the file system may have kept the rename but not yet the data
         (git holds the previous versions of the files). Raw system calls (no text layer, no stat,
-        each folder made once per run) because these writes are most of the import's time.
+        each folder made once per run): creating files is a large part of the import's time.
         """
-        folder = path.parent
+        folder, name = os.path.split(path)
         if folder not in self._folders:
-            folder.mkdir(parents=True, exist_ok=True)
+            os.makedirs(folder, exist_ok=True)
             self._folders.add(folder)
-        tmp = folder / f".{path.name}.import-tmp"
+        tmp = f"{folder}/.{name}.import-tmp"
         data = content.encode("utf-8")
         try:
             fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o666)
         except FileNotFoundError:  # the folder was removed since: make it again
-            folder.mkdir(parents=True, exist_ok=True)
+            os.makedirs(folder, exist_ok=True)
             fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o666)
         try:
             view = memoryview(data)
@@ -511,14 +515,15 @@ class Importer:
                 view = view[os.write(fd, view) :]
         except BaseException:
             os.close(fd)
-            tmp.unlink(missing_ok=True)
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(tmp)
             raise
         os.close(fd)
         os.replace(tmp, path)
 
-    def _rel(self, path: Path) -> str:
+    def _rel(self, path: str | Path) -> str:
         try:
-            return path.relative_to(self.project.root).as_posix()
+            return Path(path).relative_to(self.project.root).as_posix()
         except ValueError:
             return str(path)
 
@@ -527,7 +532,7 @@ class _Unreadable(Exception):
     pass
 
 
-def _read_if_exists(path: Path) -> str | None:
+def _read_if_exists(path: str | Path) -> str | None:
     """A file's text, or None when there is no such file (one system call, no stat first)."""
     try:
         with open(path, encoding="utf-8") as f:
