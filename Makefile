@@ -43,7 +43,7 @@ release: $(STAMP_RUN)
 ## rewrite every Turtle file in canonical form
 fmt: $(STAMP_RUN)
 	$(BIN)/cartkg fmt
-	$(BIN)/ruff format src tests benchmarks 2>/dev/null || true
+	$(BIN)/ruff format src tests benchmarks tools 2>/dev/null || true
 
 clean:
 	rm -rf .cartkg dist build .pytest_cache .ruff_cache src/*.egg-info

@@ -8,7 +8,7 @@ import sys
 from conftest import REPO
 
 RUFF = [sys.executable, "-m", "ruff"]
-PATHS = [str(REPO / p) for p in ("src", "tests", "benchmarks") if (REPO / p).is_dir()]
+PATHS = [str(REPO / p) for p in ("src", "tests", "benchmarks", "tools") if (REPO / p).is_dir()]
 
 
 def test_ruff_check() -> None:

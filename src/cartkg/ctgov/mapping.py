@@ -202,10 +202,6 @@ class Context:
                         countries[norm(o.value)] = s.value
                     elif scheme == "drug":
                         drugs[norm(o.value)] = s.value
-        for name, code in _COUNTRY_NAMES.items():
-            iri = f"{V}country/{code}"
-            if iri in concepts:
-                countries.setdefault(norm(name), iri)
         products = _names(project.root / "data" / "programs", "product/")
         agents: dict[str, str] = {}
         keys: set[str] = set()
@@ -228,11 +224,6 @@ class Context:
 
 
 # ClinicalTrials.gov country names that differ from the vocabulary's labels
-_COUNTRY_NAMES = {
-    "United States": "US", "USA": "US", "China": "CN", "Germany": "DE", "France": "FR",
-    "Belgium": "BE", "Australia": "AU", "Austria": "AT", "Brazil": "BR", "Spain": "ES",
-    "United Kingdom": "GB", "Israel": "IL", "Italy": "IT",
-}  # fmt: skip
 _NAME_PROPERTIES = {
     RDFS_LABEL,
     SKOS + "altLabel",
