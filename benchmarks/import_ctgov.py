@@ -1,10 +1,12 @@
 """Benchmark `cartkg import ctgov`: N synthetic API v2 records, streamed as JSON Lines.
 
-Records are made from the hand-built fixtures (tests/data/ctgov/studies/) with new NCT ids,
-sponsors, sites, criteria and dates, so that they have the shape and size of real ones. They are
-generated one at a time into a JSON Lines file, then imported into a scratch data folder on one
-core; the importer reads the file line by line, so memory should stay flat as N grows. Prints
-records per second and peak memory (tracemalloc for Python objects, and the process's peak RSS).
+Records have the modules, field sizes and list lengths of a real interventional CAR-T study
+record (14 to 23 KB of JSON each: long descriptions, 20 to 32 eligibility items, 4 to 10
+outcomes, 1 to 25 sites, the derived MeSH browse modules), with the benchmark's own filler
+text. They are generated one at a time into a JSON Lines file, then imported into a scratch data
+folder on one core; the importer reads the file line by line, so memory should stay flat as N
+grows. Prints records per second and peak memory (tracemalloc for Python objects, and the
+process's peak RSS).
 
 The time is split into the importer's own CPU time and the kernel's (creating about three files
 per record). On this machine's disk (ext4 without a journal) the kernel's part depends on what
@@ -19,7 +21,6 @@ runs, or compare with ``--tmp /dev/shm``, which takes the disk out.
 from __future__ import annotations
 
 import argparse
-import copy
 import json
 import os
 import random
@@ -34,59 +35,327 @@ from cartkg.ctgov import Importer, read_paths
 from cartkg.paths import Project
 
 REPO = Path(__file__).resolve().parents[1]
-FIXTURES = sorted((REPO / "tests" / "data" / "ctgov" / "studies").glob("*.json"))
 GOAL = 500.0
-LABS = [
-    "ANC ≥ {n}/uL", "Platelet count ≥ {n} x 10^9/L", "ALT ≤ {k} x ULN", "LVEF ≥ {p}%",
-    "CrCl ≥ {p} mL/min", "Hb ≥ {h} g/L", "FVC predicted < {p}% or DLCO predicted < {p}%",
-]  # fmt: skip
-CITIES = ["Boston", "Houston", "Shanghai", "Beijing", "Berlin", "Paris", "Brussels", "Madrid"]
-COUNTRIES = [
-    "United States",
-    "United States",
-    "China",
-    "China",
-    "Germany",
-    "France",
-    "Belgium",
-    "Spain",
+# pools the synthetic records draw from (the benchmark's own wording, shaped like registry text)
+CONDITIONS = [
+    "Systemic Lupus Erythematosus",
+    "Lupus Nephritis",
+    "Systemic Sclerosis",
+    "Myasthenia Gravis",
+    "Idiopathic Inflammatory Myopathies",
+    "Multiple Sclerosis",
+    "ANCA-associated Vasculitis",
+    "Neuromyelitis Optica Spectrum Disorder",
+    "Sjogren Syndrome",
+    "Autoimmune Hemolytic Anemia",
+    "Immune Thrombocytopenia",
+    "Pemphigus Vulgaris",
+]
+PRODUCTS = ["CABA-201", "KYV-101", "relma-cel", "BMS-986353", "Descartes-08", "NKX019"]
+INCLUSION = [
+    "Aged {lo} to {hi} years at the time of signing the informed consent form",
+    "Diagnosis of the disease under study by the current classification criteria for at least "
+    "{m} months before screening",
+    "Active disease despite at least two prior standard therapies given at adequate doses "
+    "for at least {m} months",
+    "Positive for at least one disease-associated autoantibody at screening",
+    "ANC ≥ {anc}/uL without growth factor support in the 7 days before screening",
+    "Absolute lymphocyte count ≥ {alc}/uL",
+    "Platelet count ≥ {plt} x 10^9/L",
+    "Hemoglobin ≥ {hb} g/L",
+    "ALT ≤ {k} x ULN and AST ≤ {k} x ULN",
+    "Total bilirubin ≤ {b} x ULN (except participants with Gilbert syndrome)",
+    "Creatinine clearance ≥ {crcl} mL/min (Cockcroft-Gault)",
+    "LVEF ≥ {ef}% by echocardiogram or MUGA scan",
+    "FVC ≥ {fvc}% of predicted and DLCO ≥ {fvc}% of predicted",
+    "Adequate venous access for leukapheresis, or willingness to have a central line placed",
+    "Women of childbearing potential must have a negative pregnancy test at screening and agree "
+    "to use highly effective contraception",
+    "Able to understand and willing to sign the written informed consent",
+    "Stable doses of permitted background therapy for at least {w} weeks before enrolment",
+    "Prednisone ≤ {pred} mg/day or equivalent, stable for 2 weeks before lymphodepletion",
+]
+EXCLUSION = [
+    "Prior treatment with any CAR-T therapy or other gene-modified cell therapy",
+    "Active infection requiring systemic treatment, or HIV, hepatitis B or hepatitis C infection",
+    "History of malignancy within 5 years, except adequately treated skin cancer",
+    "Pregnant or breastfeeding women",
+    "Severe organ involvement that in the investigator's judgement makes the study unsafe",
+    "Receipt of a live vaccine within 6 weeks before screening",
+    "History of solid organ or hematopoietic stem cell transplantation",
+    "Clinically significant cardiac disease, including NYHA class III or IV heart failure",
+    "Known hypersensitivity to fludarabine, cyclophosphamide or any component of the product",
+    "Participation in another interventional study within 30 days before screening",
+    "Primary immunodeficiency or IgG below the lower limit of normal",
+    "Central nervous system disorder such as seizure disorder or cerebrovascular ischemia",
+    "FVC < {fvc}% of predicted or DLCO < {dl}% of predicted",
+    "eGFR < {egfr} mL/min/1.73m2",
+]
+OUTCOMES = [
+    ("Incidence of dose-limiting toxicities", "Day 28"),
+    ("Number of participants with treatment-emergent adverse events", "Up to 2 years"),
+    ("Incidence of cytokine release syndrome and ICANS by ASTCT grade", "Up to 28 days"),
+    ("Pharmacokinetics: CAR-T expansion and persistence in blood", "Up to 12 months"),
+    ("Change from baseline in disease activity score", "Week 24"),
+    ("Proportion of participants in drug-free remission", "Month 12"),
+    ("B-cell depletion and reconstitution in peripheral blood", "Up to 24 months"),
+    ("Change from baseline in autoantibody titres", "Week 52"),
+    ("Complete renal response rate", "Week 52"),
+    ("Change from baseline in the modified Rodnan skin score", "Month 12"),
+]
+FILLER = (
+    "participants receive a single infusion of autologous CD19-directed CAR T cells after "
+    "lymphodepleting chemotherapy with fludarabine and cyclophosphamide and are followed for "
+    "safety tolerability cellular kinetics B-cell depletion and disease activity the study has a "
+    "dose escalation part and a dose expansion part with cohorts by indication and background "
+    "immunosuppressive therapy is tapered after infusion according to the protocol"
+)
+WORDS = FILLER.split(" ")
+SITES = [  # city, state, country, latitude, longitude
+    ("Boston", "Massachusetts", "United States", 42.36, -71.06),
+    ("Philadelphia", "Pennsylvania", "United States", 39.95, -75.17),
+    ("Houston", "Texas", "United States", 29.76, -95.37),
+    ("Palo Alto", "California", "United States", 37.44, -122.14),
+    ("Shanghai", "Shanghai", "China", 31.23, 121.47),
+    ("Beijing", "Beijing", "China", 39.90, 116.41),
+    ("Erlangen", "Bavaria", "Germany", 49.59, 11.00),
+    ("Paris", None, "France", 48.86, 2.35),
+    ("Madrid", None, "Spain", 40.42, -3.70),
+    ("Toronto", "Ontario", "Canada", 43.65, -79.38),
+    ("Seoul", None, "Korea, Republic of", 37.57, 126.98),
+    ("Tokyo", None, "Japan", 35.68, 139.69),
+    ("Milan", None, "Italy", 45.46, 9.19),
+    ("Leuven", None, "Belgium", 50.88, 4.70),
 ]
 
 
+def _text(rng: random.Random, words: int) -> str:
+    out = []
+    while len(out) < words:
+        n = rng.randint(12, 24)
+        start = rng.randrange(len(WORDS))
+        sentence = [WORDS[(start + k) % len(WORDS)] for k in range(n)]
+        out.extend([sentence[0].capitalize(), *sentence[1:-1], sentence[-1] + "."])
+    return " ".join(out)
+
+
+def _browse(rng: random.Random, kind: str, n: int) -> dict:
+    leaves = [
+        {"id": f"M{rng.randint(1000, 99999)}", "name": f"{kind} term {rng.randint(1, 500)}",
+         "asFound": f"{kind} {k}", "relevance": rng.choice(["HIGH", "LOW"])}
+        for k in range(n)
+    ]  # fmt: skip
+    return {
+        "meshes": [
+            {"id": f"D{rng.randint(1000, 99999):06d}", "term": leaf["name"]} for leaf in leaves[:3]
+        ],
+        "ancestors": [
+            {"id": f"D{rng.randint(1000, 99999):06d}", "term": f"{kind} ancestor {k}"}
+            for k in range(n // 2)
+        ],
+        "browseLeaves": leaves,
+        "browseBranches": [{"abbrev": "BC20", "name": "Immune System Diseases"}],
+    }
+
+
 def synthetic(i: int, rng: random.Random) -> dict:
-    record = copy.deepcopy(json.loads(rng.choice(FIXTURES).read_text(encoding="utf-8")))
-    ps = record["protocolSection"]
-    ps["identificationModule"]["nctId"] = f"NCT9{i:07d}"
-    ps["identificationModule"]["briefTitle"] = f"Synthetic CAR-T study {i}"
-    ps["sponsorCollaboratorsModule"] = {
-        "leadSponsor": {"name": f"Sponsor {i % 300}", "class": "INDUSTRY"},
-        "collaborators": [{"name": f"University {i % 50}", "class": "OTHER"}],
+    """One record with the modules, field sizes and list lengths of a real interventional CAR-T
+    study record (14 to 23 KB of JSON): long descriptions, 20 to 32 eligibility items, 4 to 10
+    outcomes, 1 to 25 sites and the derived MeSH browse modules."""
+    nct = f"NCT9{i:07d}"
+    product = rng.choice(PRODUCTS)
+    conditions = rng.sample(CONDITIONS, rng.randint(1, 4))
+    values = {
+        "lo": 18, "hi": rng.choice([65, 70, 75]), "m": rng.choice([3, 6, 12]),
+        "anc": rng.choice([500, 1000, 1500]), "alc": rng.choice([100, 200, 300]),
+        "plt": rng.choice([50, 75, 100]), "hb": rng.choice([80, 90, 100]), "k": rng.choice([2, 3]),
+        "b": rng.choice([1.5, 2]), "crcl": rng.choice([30, 45, 60]), "ef": rng.choice([45, 50]),
+        "fvc": rng.choice([40, 45, 50]), "dl": rng.choice([30, 40]), "w": rng.choice([2, 4, 8]),
+        "pred": rng.choice([10, 20, 40]), "egfr": rng.choice([30, 45]),
+    }  # fmt: skip
+    inclusion = [t.format(**values) for t in rng.sample(INCLUSION, rng.randint(12, 18))]
+    exclusion = [t.format(**values) for t in rng.sample(EXCLUSION, rng.randint(8, 14))]
+    criteria = (
+        "Inclusion Criteria:\n\n" + "".join(f"* {c}\n" for c in inclusion)
+        + "\nExclusion Criteria:\n\n" + "".join(f"* {c}\n" for c in exclusion)
+    )  # fmt: skip
+    outcomes = rng.sample(OUTCOMES, rng.randint(4, 10))
+    n_primary = rng.randint(1, 3)
+    arms = [
+        {"label": f"Cohort {k}: {condition}", "type": "EXPERIMENTAL",
+         "description": _text(rng, 40),
+         "interventionNames": [f"Biological: {product}", "Drug: Fludarabine", "Drug: Cyclophosphamide"]}  # noqa: E501
+        for k, condition in enumerate(conditions, start=1)
+    ]  # fmt: skip
+    labels = [a["label"] for a in arms]
+    sites = rng.sample(SITES, rng.randint(1, len(SITES)))
+    sites += rng.choices(SITES, k=max(0, rng.randint(-10, 11)))  # several sites in one city
+    month = rng.randint(1, 12)
+    return {
+        "protocolSection": {
+            "identificationModule": {
+                "nctId": nct,
+                "orgStudyIdInfo": {"id": f"{product}-{i % 1000:03d}"},
+                "secondaryIdInfos": [
+                    {
+                        "id": f"2024-5{i % 100000:05d}-{i % 90 + 10}-00",
+                        "type": "REGISTRY",
+                        "domain": "CTIS",
+                    }
+                ],
+                "organization": {"fullName": f"Sponsor {i % 300}", "class": "INDUSTRY"},
+                "briefTitle": f"A Study of {product} in Participants With {' or '.join(conditions)}",  # noqa: E501
+                "officialTitle": f"A Phase 1/2, Open-label, Multicenter Study to Evaluate the Safety and Efficacy of {product}, an Autologous CD19-directed CAR T Cell Therapy, in Participants With Refractory {', '.join(conditions)} ({i})",  # noqa: E501
+                "acronym": f"SYN-{i}",
+            },
+            "statusModule": {
+                "statusVerifiedDate": f"2025-{month:02d}",
+                "overallStatus": rng.choice(
+                    ["RECRUITING", "NOT_YET_RECRUITING", "ACTIVE_NOT_RECRUITING"]
+                ),
+                "startDateStruct": {
+                    "date": f"2024-{month:02d}-{rng.randint(1, 28):02d}",
+                    "type": "ACTUAL",
+                },
+                "primaryCompletionDateStruct": {"date": "2027-06", "type": "ESTIMATED"},
+                "completionDateStruct": {"date": "2029-12-31", "type": "ESTIMATED"},
+                "studyFirstSubmitDate": "2024-01-15",
+                "studyFirstPostDateStruct": {"date": "2024-01-22", "type": "ACTUAL"},
+                "lastUpdateSubmitDate": f"2025-{month:02d}-10",
+                "lastUpdatePostDateStruct": {"date": f"2025-{month:02d}-12", "type": "ACTUAL"},
+            },
+            "sponsorCollaboratorsModule": {
+                "responsibleParty": {"type": "SPONSOR"},
+                "leadSponsor": {"name": f"Sponsor {i % 300}", "class": "INDUSTRY"},
+                "collaborators": [
+                    {"name": f"University {(i + k) % 50}", "class": "OTHER"}
+                    for k in range(rng.randint(0, 3))
+                ],
+            },
+            "oversightModule": {
+                "oversightHasDmc": True,
+                "isFdaRegulatedDrug": True,
+                "isFdaRegulatedDevice": False,
+            },
+            "descriptionModule": {
+                "briefSummary": _text(rng, 80),
+                "detailedDescription": _text(rng, 320),
+            },
+            "conditionsModule": {
+                "conditions": conditions,
+                "keywords": rng.sample(
+                    [
+                        "CAR-T",
+                        "CD19",
+                        "B cell",
+                        "autoimmune",
+                        "lymphodepletion",
+                        "cell therapy",
+                        "immune reset",
+                        "refractory",
+                    ],
+                    rng.randint(3, 8),
+                ),
+            },
+            "designModule": {
+                "studyType": "INTERVENTIONAL",
+                "phases": ["PHASE1", "PHASE2"],
+                "designInfo": {
+                    "allocation": "NON_RANDOMIZED",
+                    "interventionModel": "PARALLEL",
+                    "primaryPurpose": "TREATMENT",
+                    "maskingInfo": {"masking": "NONE"},
+                },
+                "enrollmentInfo": {"count": rng.randint(6, 200), "type": "ESTIMATED"},
+            },
+            "armsInterventionsModule": {
+                "armGroups": arms,
+                "interventions": [
+                    {
+                        "type": "BIOLOGICAL",
+                        "name": product,
+                        "description": _text(rng, 50),
+                        "armGroupLabels": labels,
+                    },
+                    {
+                        "type": "DRUG",
+                        "name": "Fludarabine",
+                        "description": "Lymphodepleting chemotherapy.",
+                        "armGroupLabels": labels,
+                    },
+                    {
+                        "type": "DRUG",
+                        "name": "Cyclophosphamide",
+                        "description": "Lymphodepleting chemotherapy.",
+                        "armGroupLabels": labels,
+                    },
+                ],
+            },
+            "outcomesModule": {
+                "primaryOutcomes": [
+                    {"measure": m, "description": _text(rng, 30), "timeFrame": t}
+                    for m, t in outcomes[:n_primary]
+                ],
+                "secondaryOutcomes": [
+                    {"measure": m, "description": _text(rng, 30), "timeFrame": t}
+                    for m, t in outcomes[n_primary:]
+                ],
+            },
+            "eligibilityModule": {
+                "eligibilityCriteria": criteria,
+                "healthyVolunteers": False,
+                "sex": "ALL",
+                "minimumAge": "18 Years",
+                "maximumAge": f"{values['hi']} Years",
+                "stdAges": ["ADULT", "OLDER_ADULT"],
+            },
+            "contactsLocationsModule": {
+                "centralContacts": [
+                    {
+                        "name": "Study Contact",
+                        "role": "CONTACT",
+                        "phone": "555-0100",
+                        "email": "trials@example.org",
+                    }
+                ],
+                "overallOfficials": [
+                    {
+                        "name": f"Investigator {i % 700}",
+                        "affiliation": f"University {i % 50}",
+                        "role": "PRINCIPAL_INVESTIGATOR",
+                    }
+                ],
+                "locations": [
+                    {
+                        "facility": f"{city} University Hospital {k}",
+                        "status": "RECRUITING",
+                        "city": city,
+                        **({"state": state} if state else {}),
+                        "zip": f"{rng.randint(10000, 99999)}",
+                        "country": country,
+                        "geoPoint": {"lat": lat, "lon": lon},
+                    }
+                    for k, (city, state, country, lat, lon) in enumerate(sites, start=1)
+                ],
+            },
+            "referencesModule": {
+                "references": [
+                    {
+                        "pmid": str(rng.randint(30_000_000, 39_999_999)),
+                        "type": "BACKGROUND",
+                        "citation": _text(rng, 25),
+                    }
+                    for _ in range(rng.randint(0, 2))
+                ]
+            },
+        },
+        "derivedSection": {
+            "miscInfoModule": {"versionHolder": "2026-01-15"},
+            "conditionBrowseModule": _browse(rng, "condition", rng.randint(8, 24)),
+            "interventionBrowseModule": _browse(rng, "intervention", rng.randint(6, 16)),
+        },
+        "hasResults": False,
     }
-    status = ps.setdefault("statusModule", {})
-    status["overallStatus"] = rng.choice(
-        ["RECRUITING", "NOT_YET_RECRUITING", "ACTIVE_NOT_RECRUITING"]
-    )
-    status["statusVerifiedDate"] = f"202{rng.randint(3, 5)}-{rng.randint(1, 12):02d}"
-    status["startDateStruct"] = {"date": f"2024-{rng.randint(1, 12):02d}", "type": "ACTUAL"}
-    status["primaryCompletionDateStruct"] = {"date": "2027-06-30", "type": "ESTIMATED"}
-    ps.setdefault("designModule", {})["enrollmentInfo"] = {
-        "count": rng.randint(6, 200),
-        "type": "ESTIMATED",
-    }
-    labs = [rng.choice(LABS).format(n=rng.choice([500, 1000, 1500]), k=rng.choice([2, 3, 5]),
-                                    p=rng.randint(30, 70), h=rng.randint(80, 100)) for _ in range(6)]  # fmt: skip  # noqa: E501
-    ps.setdefault("eligibilityModule", {})["eligibilityCriteria"] = (
-        "Inclusion Criteria:\n\n* Aged 18 to 70\n* Active disease despite at least two prior therapies\n"  # noqa: E501
-        + "".join(f"* {lab}\n" for lab in labs)
-        + "\nExclusion Criteria:\n\n* Prior CAR-T therapy\n* Active infection\n* Pregnancy or lactation\n"  # noqa: E501
-    )
-    ps["contactsLocationsModule"] = {"locations": [
-        {"facility": f"Hospital {rng.randint(1, 400)}", "city": city, "country": country, "status": "RECRUITING",  # noqa: E501
-         "geoPoint": {"lat": round(rng.uniform(-60, 60), 4), "lon": round(rng.uniform(-120, 120), 4)}}  # noqa: E501
-        for city, country in rng.sample(list(zip(CITIES, COUNTRIES, strict=True)), rng.randint(1, 6))  # noqa: E501
-    ]}  # fmt: skip
-    record["derivedSection"] = {"miscInfoModule": {"versionHolder": "2026-01-15"}}
-    return record
 
 
 def main() -> None:

@@ -14,18 +14,26 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
+_WHOLE_WORD = re.compile(r"^\\b([A-Za-z0-9]+)\\b$")
+_WORDS = re.compile(r"\w+")
 
-def _anchors(pattern: str) -> tuple[str, ...] | None:
-    """Lower-case words one of which is in any text the pattern matches; None if none is known.
 
-    Each branch of the pattern's top-level alternation gives its longest run of plain letters,
-    digits, spaces and hyphens that is neither inside a group, class or count nor quantified. A text
-    in which no such word occurs (compared in lower case, ASCII texts only) cannot match, and
-    a substring test is far cheaper than running the pattern (Python's re scans an
-    IGNORECASE alternation starting with \\b position by position).
+def _anchors(pattern: str) -> tuple[tuple[bool, str], ...] | None:
+    """(whole word?, lower-case text) pairs, one of which is in any text the pattern matches.
+
+    None if no such set is known. Each branch of the pattern's top-level alternation gives its
+    longest run of plain letters, digits, spaces and hyphens that is neither inside a group, class
+    or count nor quantified; a branch that is only a word between two \\b gives that word as a
+    whole word. A text (ASCII, compared in lower case) that holds none of them cannot match, and
+    these tests are far cheaper than running the pattern (Python's re scans an IGNORECASE
+    alternation starting with \\b position by position).
     """
-    words = []
+    words: list[tuple[bool, str]] = []
     for branch in _top_level_branches(pattern):
+        whole = _WHOLE_WORD.match(branch)
+        if whole:
+            words.append((True, whole.group(1).lower()))
+            continue
         runs, run, depth, i = [], "", 0, 0
         while i < len(branch):
             ch = branch[i]
@@ -48,7 +56,7 @@ def _anchors(pattern: str) -> tuple[str, ...] | None:
         best = max(runs, key=len).lower()
         if len(best) < 2:
             return None
-        words.append(best)
+        words.append((False, best))
     return tuple(words)
 
 
@@ -77,21 +85,29 @@ class _Prefilter:
     def __init__(self, patterns: list[tuple[str, re.Pattern[str]]]):
         self.patterns = patterns
         self.always: list[int] = []
-        self.words: list[tuple[str, int]] = []
+        self.substrings: list[tuple[str, int]] = []
+        self.whole_words: dict[str, list[int]] = {}
         for i, (_, pattern) in enumerate(patterns):
-            words = _anchors(pattern.pattern)
-            if words is None:
+            anchors = _anchors(pattern.pattern)
+            if anchors is None:
                 self.always.append(i)
-            else:
-                self.words.extend((w, i) for w in words)
+                continue
+            for whole, word in anchors:
+                if whole:
+                    self.whole_words.setdefault(word, []).append(i)
+                else:
+                    self.substrings.append((word, i))
 
     def candidates(self, text: str) -> list[tuple[str, re.Pattern[str]]]:
         """The patterns that may match the text, in their order."""
         if not text.isascii():  # case-insensitive matching of non-ASCII text: no shortcut
             return self.patterns
         lower = text.lower()
-        hits = {i for w, i in self.words if w in lower}
+        hits = {i for w, i in self.substrings if w in lower}
         hits.update(self.always)
+        whole_words = self.whole_words
+        for word in set(_WORDS.findall(lower)) & whole_words.keys():
+            hits.update(whole_words[word])
         return [self.patterns[i] for i in sorted(hits)]
 
 
