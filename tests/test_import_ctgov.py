@@ -307,6 +307,14 @@ def test_prefilter_keeps_a_pattern_for_any_text_it_matches(case) -> None:
     assert key in {k for k, _ in prefilter.candidates(text)}, text
 
 
+def test_prefilter_keeps_every_pattern_for_letters_that_fold_to_ascii() -> None:
+    # re.IGNORECASE matches "ſ" to "s" and the Kelvin sign to "k": lower() does not
+    assert re.search(r"\bAST\b", "aſt", re.I)
+    assert "ast" in {k for k, _ in criteria._MEASURE_FILTER.candidates("aſt ≥ 3 x ULN")}
+    assert len(criteria._TOPIC_FILTER.candidates("\u212a")) == len(criteria.TOPICS)
+    assert criteria._MEASURE_FILTER.candidates("≥ 3 x ULN") == []  # other non-ASCII: filtered
+
+
 def test_prefilter_skips_patterns_on_plain_text() -> None:
     kept = [k for k, _ in criteria._TOPIC_FILTER.candidates("Signed informed consent")]
     assert kept == ["consent"]

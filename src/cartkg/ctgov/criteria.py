@@ -16,6 +16,9 @@ from decimal import Decimal, InvalidOperation
 
 _WHOLE_WORD = re.compile(r"^\\b([A-Za-z0-9]+)\\b$")
 _WORDS = re.compile(r"\w+")
+# the only non-ASCII letters that re.IGNORECASE matches to ASCII ones (see the re docs): with none
+# of them, a text's lower case holds every ASCII letter the patterns can match
+_FOLDS_TO_ASCII = re.compile("[\u0130\u0131\u017f\u212a]")
 
 
 def _anchors(pattern: str) -> tuple[tuple[bool, str], ...] | None:
@@ -24,7 +27,7 @@ def _anchors(pattern: str) -> tuple[tuple[bool, str], ...] | None:
     None if no such set is known. Each branch of the pattern's top-level alternation gives its
     longest run of plain letters, digits, spaces and hyphens that is neither inside a group, class
     or count nor quantified; a branch that is only a word between two \\b gives that word as a
-    whole word. A text (ASCII, compared in lower case) that holds none of them cannot match, and
+    whole word. A text (compared in lower case) that holds none of them cannot match, and
     these tests are far cheaper than running the pattern (Python's re scans an IGNORECASE
     alternation starting with \\b position by position).
     """
@@ -79,6 +82,21 @@ def _top_level_branches(pattern: str) -> list[str]:
     return out
 
 
+@dataclass(frozen=True)
+class Clues:
+    """What the prefilters look at in a text: its lower case and its words (computed once)."""
+
+    lower: str | None  # None: the text has a letter that folds to ASCII, so no shortcut
+    words: frozenset[str] = frozenset()
+
+    @classmethod
+    def of(cls, text: str) -> Clues:
+        if not text.isascii() and _FOLDS_TO_ASCII.search(text):
+            return cls(None)
+        lower = text.lower()
+        return cls(lower, frozenset(_WORDS.findall(lower)))
+
+
 class _Prefilter:
     """Patterns with their anchor words (see :func:`_anchors`), to skip those that cannot match."""
 
@@ -98,15 +116,18 @@ class _Prefilter:
                 else:
                     self.substrings.append((word, i))
 
-    def candidates(self, text: str) -> list[tuple[str, re.Pattern[str]]]:
+    def candidates(
+        self, text: str, clues: Clues | None = None
+    ) -> list[tuple[str, re.Pattern[str]]]:
         """The patterns that may match the text, in their order."""
-        if not text.isascii():  # case-insensitive matching of non-ASCII text: no shortcut
-            return self.patterns
-        lower = text.lower()
+        clues = clues or Clues.of(text)
+        if clues.lower is None:
+            return self.patterns  # a letter that IGNORECASE matches to an ASCII one: no shortcut
+        lower = clues.lower
         hits = {i for w, i in self.substrings if w in lower}
         hits.update(self.always)
         whole_words = self.whole_words
-        for word in set(_WORDS.findall(lower)) & whole_words.keys():
+        for word in clues.words & whole_words.keys():
             hits.update(whole_words[word])
         return [self.patterns[i] for i in sorted(hits)]
 
@@ -303,8 +324,9 @@ def _number(text: str) -> Decimal | None:
 def analyse(item: Item) -> Item:
     """Find the thresholds and topics of one item."""
     text = item.text
+    clues = Clues.of(text)
     spans: list[tuple[int, int]] = []
-    for start, key, end in _measures(text):
+    for start, key, end in _measures(text, clues):
         m = _THRESHOLD.match(text, end)
         if not m:
             continue
@@ -341,17 +363,17 @@ def analyse(item: Item) -> Item:
         item.any_of = bool(_OR.search(between))
         if item.any_of and _AND.search(between):
             item.clauses = []  # "a or b and c": the grouping is not written, so do not guess it
-    topics = [k for k, pattern in _TOPIC_FILTER.candidates(text) if pattern.search(text)]
+    topics = [k for k, pattern in _TOPIC_FILTER.candidates(text, clues) if pattern.search(text)]
     if any(c.measure in _LAB_MEASURES and not c.change for c in item.clauses):
         topics.append("organ-function")
     item.topics = topics
     return item
 
 
-def _measures(text: str) -> list[tuple[int, str, int]]:
+def _measures(text: str, clues: Clues | None = None) -> list[tuple[int, str, int]]:
     """(start, measure key, end) of every measure name in the text, left to right."""
     found: dict[int, tuple[str, int]] = {}
-    for key, pattern in _MEASURE_FILTER.candidates(text):
+    for key, pattern in _MEASURE_FILTER.candidates(text, clues):
         for m in pattern.finditer(text):
             if m.start() not in found:
                 found[m.start()] = (key, m.end())
