@@ -63,6 +63,7 @@ SCHEMA = "https://schema.org/"
 MONDO = "http://purl.obolibrary.org/obo/MONDO_"
 REGISTRY_URL = "https://clinicaltrials.gov/study/"
 PUBMED_URL = "https://pubmed.ncbi.nlm.nih.gov/"
+_DCT_SOURCE = DCT + "source"
 CONDITIONS_TABLE = Path("ontology") / "mappings" / "ctgov-conditions.sssom.tsv"
 MARK = "-ctgov"
 _NCT = re.compile(r"^NCT\d{8}$")
@@ -124,6 +125,7 @@ def norm(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "", text)
 
 
+@lru_cache(maxsize=8192)  # facility and organisation names recur across records
 def slug(text: str, limit: int = 60) -> str:
     text = unicodedata.normalize("NFKD", text)
     text = "".join(ch for ch in text if not unicodedata.combining(ch)).lower()
@@ -301,9 +303,10 @@ class _Mapper:
 
     # helpers -------------------------------------------------------------------------------
     def node(self, iri: str, cls: str, label: str) -> str:
-        add(self.g, iri, RDF_TYPE, C + cls)
-        add(self.g, iri, RDFS_LABEL, Lit(label))
-        add(self.g, iri, DCT + "source", self.source_iri)
+        props = self.g[iri]
+        props[RDF_TYPE].add(C + cls)
+        props[RDFS_LABEL].add(Lit(label))
+        props[_DCT_SOURCE].add(self.source_iri)
         return iri
 
     def vocab(self, scheme: str, notation: str | None, where: str) -> str | None:
@@ -807,10 +810,14 @@ class _Mapper:
             iri = f"{ID}criterion/{self.key(word, str(item.position))}"
             cls = "InclusionCriterion" if item.kind == "inclusion" else "ExclusionCriterion"
             self.node(iri, cls, f"{self.nct} {item.kind} criterion {item.position}")
-            add(self.g, iri, C + "position", integer(item.position))
-            add(self.g, iri, C + "verbatimText", Lit(item.text))
+            props = self.g[iri]
+            props[C + "position"].add(integer(item.position))
+            props[C + "verbatimText"].add(Lit(item.text))
+            topics = props[C + "topic"]
             for topic in item.topics:
-                add(self.g, iri, C + "topic", f"{V}topic/{topic}")
+                topics.add(f"{V}topic/{topic}")
+            if not topics:
+                del props[C + "topic"]
             if len(item.clauses) == 1:
                 self.clause(iri, item.clauses[0], label=False)
             else:

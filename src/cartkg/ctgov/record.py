@@ -70,6 +70,8 @@ def _kind(value: Any) -> str:
 
 def clean(text: str) -> str:
     """Text safe to write: no control characters or lone surrogates, trimmed, LF line ends."""
+    if text.isprintable():  # no control character, line end or surrogate: only trimming to do
+        return text.strip()
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     return _UNSAFE.sub("\ufffd", text).strip()
 

@@ -141,6 +141,8 @@ class PrefixMap:
 
 def _quote(text: str) -> str:
     """rdflib's string quoting (Literal._quote_encode), reproduced exactly."""
+    if '"' not in text and "\\" not in text and "\n" not in text and "\r" not in text:
+        return f'"{text}"'  # nothing to escape (most labels and texts)
     if "\n" in text:
         encoded = text.replace("\\", "\\\\")
         if '"""' in text:
@@ -198,17 +200,19 @@ def write_turtle(graph: Graph, prefixes: PrefixMap) -> str:
     # every IRI's text, once; a prefix is declared when a name uses it (a datatype's prefix also
     # when its literals are written bare, and rdf: not for "a")
     predicates.discard(RDF_TYPE)
-    name = prefixes.name
+    name, known = prefixes.name, prefixes.names.get
     text_of: dict[str, str] = {}
     used: set[str | None] = set()
     for iri in {*graph, *refs, *predicates, *datatypes}:
-        prefix, text_of[iri] = name(iri)  # type: ignore[arg-type,index]
+        prefix, text_of[iri] = known(iri) or name(iri)  # type: ignore[arg-type,index]
         used.add(prefix)
     used.discard(None)
     text_of[RDF_TYPE] = "a"
 
     def literal(lit: Lit) -> str:
         dt = lit.dt
+        if dt is None:
+            return f"{_quote(lit.lex)}@{lit.lang}" if lit.lang else _quote(lit.lex)
         if dt in _PLAIN:
             if dt == XSD_BOOLEAN:
                 return lit.lex.lower()
@@ -237,11 +241,11 @@ def write_turtle(graph: Graph, prefixes: PrefixMap) -> str:
             objs = props[p]
             if not objs:
                 continue
-            verb = text_of[p]
             if len(objs) == 1:
-                for o in objs:
-                    lines.append(f"    {verb} {text_of[o] if type(o) is str else literal(o)}")  # type: ignore[arg-type]
+                (o,) = objs
+                lines.append(f"    {text_of[p]} {text_of[o] if type(o) is str else literal(o)}")  # type: ignore[arg-type]
             else:
+                verb = text_of[p]
                 if all(type(o) is str for o in objs):
                     rendered = [text_of[o] for o in sorted(objs)]  # type: ignore[type-var,index]
                 else:
