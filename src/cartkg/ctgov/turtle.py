@@ -178,57 +178,41 @@ def has_blank_nodes(graph: Graph) -> bool:
 
 
 def write_turtle(graph: Graph, prefixes: PrefixMap) -> str:
-    """Canonical Turtle of a graph without blank nodes (identical to ``cartkg fmt`` output)."""
-    # one pass over the triples: how often each IRI is referenced as an object (the order of the
-    # blocks), which predicates and datatypes occur, and whether there is a blank node (then the
-    # formatter writes the file)
+    """Canonical Turtle of a graph without blank nodes (identical to ``cartkg fmt`` output).
+
+    One pass renders every subject's block, counts how often each IRI is an object (blocks are
+    ordered by that count, then by IRI) and collects the prefixes the names use (a datatype's
+    prefix also when its literals are written bare; rdf: not for "a"). A blank node anywhere
+    hands the graph to the formatter instead.
+    """
     refs: dict[str, int] = {}
-    predicates: set[str] = set()
-    datatypes: set[str] = set()
-    for s, props in graph.items():
-        if type(s) is BNodeRef and any(props.values()):
-            return _write_with_formatter(graph, prefixes)
-        predicates.update(props)
-        for objs in props.values():
-            for o in objs:
-                if type(o) is str:
-                    refs[o] = refs.get(o, 0) + 1
-                elif type(o) is BNodeRef:
-                    return _write_with_formatter(graph, prefixes)
-                elif o.dt is not None:  # type: ignore[union-attr]
-                    datatypes.add(o.dt)  # type: ignore[union-attr]
-    # every IRI's text, once; a prefix is declared when a name uses it (a datatype's prefix also
-    # when its literals are written bare, and rdf: not for "a")
-    predicates.discard(RDF_TYPE)
-    name, known = prefixes.name, prefixes.names.get
-    text_of: dict[str, str] = {}
     used: set[str | None] = set()
-    for iri in {*graph, *refs, *predicates, *datatypes}:
-        prefix, text_of[iri] = known(iri) or name(iri)  # type: ignore[arg-type,index]
+    name, known = prefixes.name, prefixes.names.get
+    text_of: dict[str, str] = {RDF_TYPE: "a"}  # this graph's IRIs, as written
+
+    def iri_text(iri: str) -> str:
+        prefix, text_of[iri] = known(iri) or name(iri)
         used.add(prefix)
-    used.discard(None)
-    text_of[RDF_TYPE] = "a"
+        return text_of[iri]
 
     def literal(lit: Lit) -> str:
         dt = lit.dt
         if dt is None:
             return f"{_quote(lit.lex)}@{lit.lang}" if lit.lang else _quote(lit.lex)
+        dt_text = text_of.get(dt) or iri_text(dt)
         if dt in _PLAIN:
             if dt == XSD_BOOLEAN:
                 return lit.lex.lower()
             if dt == XSD_DECIMAL and "." not in lit.lex and "e" not in lit.lex.lower():
                 return lit.lex + ".0"
             return lit.lex
-        text = _quote(lit.lex)
-        if lit.lang:
-            return f"{text}@{lit.lang}"
-        if dt:
-            return f"{text}^^{text_of[dt]}"
-        return text
+        return f"{_quote(lit.lex)}^^{dt_text}"
 
-    blocks: list[tuple[int, str, str]] = []
+    blocks: list[tuple[str, str]] = []
     for s, props in graph.items():
-        if not props or not any(props.values()):
+        if type(s) is BNodeRef:
+            if any(props.values()):
+                return _write_with_formatter(graph, prefixes)
             continue
         order = []
         if RDF_TYPE in props:
@@ -241,23 +225,36 @@ def write_turtle(graph: Graph, prefixes: PrefixMap) -> str:
             objs = props[p]
             if not objs:
                 continue
+            verb = text_of.get(p) or iri_text(p)
             if len(objs) == 1:
                 (o,) = objs
-                lines.append(f"    {text_of[p]} {text_of[o] if type(o) is str else literal(o)}")  # type: ignore[arg-type]
-            else:
-                verb = text_of[p]
-                if all(type(o) is str for o in objs):
-                    rendered = [text_of[o] for o in sorted(objs)]  # type: ignore[type-var,index]
+                kind = type(o)
+                if kind is str:
+                    refs[o] = refs.get(o, 0) + 1  # type: ignore[index]
+                    lines.append(f"    {verb} {text_of.get(o) or iri_text(o)}")  # type: ignore[arg-type]
+                elif kind is Lit:
+                    lines.append(f"    {verb} {literal(o)}")  # type: ignore[arg-type]
                 else:
-                    rendered = [
-                        literal(o) if type(o) is Lit else text_of[o]  # type: ignore[arg-type,index]
-                        for o in sorted(objs, key=_object_key)
-                    ]
-                lines.append(f"    {verb}\n        " + " ,\n        ".join(rendered))
-        blocks.append((refs.get(s, 0), s, text_of[s] + "\n" + " ;\n".join(lines) + " ;\n."))  # type: ignore[arg-type,index]
-    blocks.sort(key=lambda b: (b[0], b[1]))
-    head = "".join(f"PREFIX {p}: <{prefixes.prefixes[p]}>\n" for p in sorted(used))
-    return head + "".join(f"\n{text}\n" for _, _, text in blocks)
+                    return _write_with_formatter(graph, prefixes)
+                continue
+            rendered = []
+            for o in sorted(objs, key=_object_key):
+                kind = type(o)
+                if kind is str:
+                    refs[o] = refs.get(o, 0) + 1  # type: ignore[index]
+                    rendered.append(text_of.get(o) or iri_text(o))  # type: ignore[arg-type]
+                elif kind is Lit:
+                    rendered.append(literal(o))  # type: ignore[arg-type]
+                else:
+                    return _write_with_formatter(graph, prefixes)
+            lines.append(f"    {verb}\n        " + " ,\n        ".join(rendered))
+        if lines:
+            head = text_of.get(s) or iri_text(s)  # type: ignore[arg-type]
+            blocks.append((s, head + "\n" + " ;\n".join(lines) + " ;\n."))  # type: ignore[arg-type]
+    blocks.sort(key=lambda b: (refs.get(b[0], 0), b[0]))
+    used.discard(None)
+    head = "".join(f"PREFIX {p}: <{prefixes.prefixes[p]}>\n" for p in sorted(used))  # type: ignore[type-var]
+    return head + "".join(f"\n{text}\n" for _, text in blocks)
 
 
 _FIRST = frozenset((RDF_TYPE, RDFS_LABEL))
