@@ -5,8 +5,9 @@ record (14 to 23 KB of JSON each: long descriptions, 20 to 32 eligibility items,
 outcomes, 1 to 25 sites, the derived MeSH browse modules), with the benchmark's own filler
 text. They are generated one at a time into a JSON Lines file, then imported into a scratch data
 folder on one core; the importer reads the file line by line, so memory should stay flat as N
-grows. Prints records per second and peak memory (tracemalloc for Python objects, and the
-process's peak RSS).
+grows. Prints records per second, its ratio to a baseline measured in the same run (reading
+each record and writing it back to a file of its own), and peak memory (tracemalloc for Python
+objects, and the process's peak RSS).
 
 The time is split into the importer's own CPU time and the kernel's (creating about three files
 per record). On this machine's disk (ext4 without a journal) the kernel's part depends on what
@@ -358,6 +359,23 @@ def synthetic(i: int, rng: random.Random) -> dict:
     }
 
 
+def baseline(source: Path, folder: Path) -> float:
+    """Seconds to do the least any importer does, measured in the same run as a reference: read
+    each record, serialise it again and write it atomically (temporary file, rename) to a file of
+    its own, as the importer does with the raw record."""
+    folder.mkdir()
+    start = time.perf_counter()
+    with source.open(encoding="utf-8") as f:
+        for i, line in enumerate(f):
+            data = (json.dumps(json.loads(line), ensure_ascii=False) + "\n").encode("utf-8")
+            tmp, path = folder / f".{i}.json.tmp", folder / f"{i}.json"
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o666)
+            os.write(fd, data)
+            os.close(fd)
+            os.replace(tmp, path)
+    return time.perf_counter() - start
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--records", type=int, default=10_000)
@@ -405,6 +423,10 @@ def main() -> None:
         print(f"peak traced Python memory: {peak:.1f} MiB; process peak RSS: {rss:.0f} MiB")
         print("memory held while importing (records done: MiB): "
               + ", ".join(f"{n}: {mib:.1f}" for n, mib in marks))  # fmt: skip
+        base = baseline(source, work / "baseline")
+        ratio = seconds / base
+        print(f"baseline (read each record, write it back to its own file): {base:.1f} s, "
+              f"{args.records / base:.0f} records/s; import / baseline: {ratio:.1f}x")  # fmt: skip
         if report.skipped:
             print("first skipped:", report.skipped[0])
     finally:
