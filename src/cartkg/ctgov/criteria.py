@@ -14,6 +14,12 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
+
+def keyed_patterns(table: list[tuple[str, str]]) -> list[tuple[str, re.Pattern[str]]]:
+    """(key, pattern text) rows compiled case-insensitively, in their order."""
+    return [(key, re.compile(pattern, re.IGNORECASE)) for key, pattern in table]
+
+
 _WHOLE_WORD = re.compile(r"^\\b([A-Za-z0-9]+)\\b$")
 _WORDS = re.compile(r"\w+")
 # the only non-ASCII letters that re.IGNORECASE matches to ASCII ones (see the re docs): with none
@@ -138,9 +144,8 @@ _HEADING = re.compile(
 _BULLET = re.compile(r"^(\s*)(?:[*\-•+]|\d{1,3}[.)])\s+(.*)$")
 
 # measure key, pattern; the first match at a position wins, so longer names come first
-MEASURES: list[tuple[str, re.Pattern[str]]] = [
-    (k, re.compile(p, re.IGNORECASE))
-    for k, p in [
+MEASURES = keyed_patterns(
+    [
         ("absolute-neutrophil-count", r"\bANC\b|absolute neutrophil count|\bneutrophils?\b"),
         ("absolute-lymphocyte-count", r"\bALC\b|absolute lymphocyte count|\blymphocytes?\b"),
         ("platelet-count", r"\bPLT\b|\bplatelets?(?: count)?"),
@@ -160,7 +165,7 @@ MEASURES: list[tuple[str, re.Pattern[str]]] = [
         ("mg-adl", r"\bMG-ADL\b"),
         ("prednisone-equivalent-dose", r"\bprednisone(?: equivalent)?\b"),
     ]
-]
+)
 
 _MEASURE_FILTER = _Prefilter(MEASURES)
 # measures whose value is a score when no unit is written
@@ -208,9 +213,8 @@ _THRESHOLD = re.compile(
 _OR = re.compile(r"\bor\b", re.IGNORECASE)
 _AND = re.compile(r"\band\b|;", re.IGNORECASE)
 
-TOPICS: list[tuple[str, re.Pattern[str]]] = [
-    (k, re.compile(p, re.IGNORECASE))
-    for k, p in [
+TOPICS = keyed_patterns(
+    [
         ("age", r"\baged?\b|years old"),
         ("consent", r"consent|\bICF\b"),
         ("pregnancy", r"pregnan|lactat|breast-?feed|\bhCG\b"),
@@ -233,7 +237,7 @@ TOPICS: list[tuple[str, re.Pattern[str]]] = [
         ("immunodeficiency", r"immunodeficien|immunoglobulin"),
         ("prior-therapy", r"\bprior\b|previous|treated with|\bfailed\b"),
     ]
-]
+)
 _TOPIC_FILTER = _Prefilter(TOPICS)
 _LAB_MEASURES = {
     "absolute-neutrophil-count", "absolute-lymphocyte-count", "platelet-count", "hemoglobin",

@@ -97,9 +97,8 @@ ENDPOINT_LISTS = (
     ("secondaryOutcomes", "SecondaryEndpoint", "secondary"),
     ("otherOutcomes", "OtherEndpoint", "other"),
 )
-ENDPOINT_MEASURES = [
-    (k, re.compile(p, re.I))
-    for k, p in [
+ENDPOINT_MEASURES = crit.keyed_patterns(
+    [
         ("dose-limiting-toxicity", r"dose[- ]limiting toxicit|\bDLTs?\b"),
         ("adverse-events", r"adverse events?|\bAEs?\b|\bTEAEs?\b|safety"),
         ("pharmacokinetics", r"pharmacokinetic|\bPK\b|\bCmax\b|\bAUC\b|expansion and persistence"),
@@ -111,7 +110,7 @@ ENDPOINT_MEASURES = [
         ("mg-adl", r"\bMG-ADL\b"),
         ("vital-signs", r"vital signs"),
     ]
-]
+)
 
 
 @lru_cache(
@@ -435,11 +434,8 @@ class _Mapper:
             concept = self.vocab("trialstatus", overall, f"{path}.overallStatus")
             if concept and as_of:
                 obs = f"{ID}observation/{self.key('status', as_of)}"
-                self.node(
-                    obs,
-                    "StatusObservation",
-                    f"{self.nct} {self.ctx.label(concept).lower()} ({as_of})",
-                )
+                label = f"{self.nct} {self.ctx.label(concept).lower()} ({as_of})"
+                self.node(obs, "StatusObservation", label)
                 add(self.g, obs, C + "status", concept)
                 add(self.g, obs, C + "asOf", date_literal(as_of))
                 add(
@@ -649,18 +645,12 @@ class _Mapper:
         if drugs:
             regimen = f"{ID}regimen/{self.nct}{MARK}"
             names = sorted({self.ctx.label(d) for d in drugs.values()})
-            self.node(
-                regimen,
-                "LymphodepletionRegimen",
-                f"{self.nct} lymphodepletion: {' and '.join(names)}",
-            )
+            label = f"{self.nct} lymphodepletion: {' and '.join(names)}"
+            self.node(regimen, "LymphodepletionRegimen", label)
             for drug in sorted(set(drugs.values())):
                 part = f"{ID}regimen/{self.nct}{MARK}-{drug.rsplit('/', 1)[-1]}"
-                self.node(
-                    part,
-                    "RegimenComponent",
-                    f"{self.ctx.label(drug)} (dose not structured from the registry)",
-                )
+                label = f"{self.ctx.label(drug)} (dose not structured from the registry)"
+                self.node(part, "RegimenComponent", label)
                 add(self.g, part, C + "drug", drug)
                 add(self.g, regimen, C + "component", part)
             add(self.g, t, C + "lymphodepletion", regimen)
