@@ -464,10 +464,32 @@ def test_pages_lists_json_lines_and_stdin_are_read() -> None:
     a, b = load("NCT06328777"), load("NCT06557265")
     page = json.dumps({"studies": [a, b], "nextPageToken": "x"})
     lines = [json.dumps(a), "", json.dumps(b)]
-    got_page = [label for _, label, _ in read_paths(["-"], stdin=[page])]
-    got_lines = [label for _, label, _ in read_paths(["-"], stdin=["\n".join(lines)])]
-    assert got_page == ["record 1 (NCT06328777)", "record 2 (NCT06557265)"]
-    assert got_lines == ["record 1 (NCT06328777) on line 1", "record 2 (NCT06557265) on line 3"]
+    got_page = list(read_paths(["-"], stdin=[page]))
+    got_lines = list(read_paths(["-"], stdin=["\n".join(lines)]))
+    assert [s[1] for s in got_page] == ["record 1 (NCT06328777)", "record 2 (NCT06557265)"]
+    assert [s[1] for s in got_lines] == [
+        "record 1 (NCT06328777) on line 1",
+        "record 2 (NCT06557265) on line 3",
+    ]
+    # a record alone on its line comes with that line's text; one of a page has no text of its own
+    assert [s[3] for s in got_lines] == [lines[0], lines[2]]
+    assert [s[3] for s in got_page] == [None, None]
+
+
+def test_the_raw_record_is_the_input_text_when_the_input_held_it_alone(project: Project) -> None:
+    """The kept raw record is the text that was read (a pretty-printed file stays so); a record
+    that came in a search page is kept as its own JSON, which reads back as the same record."""
+    folder = project.root / "in"
+    folder.mkdir()
+    pretty = json.dumps(load("NCT06557265"), indent=2, ensure_ascii=False)
+    (folder / "one.json").write_text(pretty, encoding="utf-8")
+    page = {"studies": [load("NCT06328777")], "nextPageToken": None}
+    (folder / "page.json").write_text(json.dumps(page), encoding="utf-8")
+    assert import_paths(project, [folder]).ok
+    raw = project.root / "data" / "trials" / "raw"
+    assert (raw / "NCT06557265.json").read_text(encoding="utf-8") == pretty + "\n"
+    paged = (raw / "NCT06328777.json").read_text(encoding="utf-8")
+    assert paged.count("\n") == 1 and json.loads(paged) == load("NCT06328777")
 
 
 def test_bad_records_are_skipped_with_file_record_and_field_and_exit_1(
@@ -611,7 +633,7 @@ def test_search_pages_until_a_short_page_even_with_a_token() -> None:
         return httpx.Response(200, json={"studies": studies[2:3], "nextPageToken": "p3"})
 
     got = list(_fetcher(handler).search("car-t lupus", page_size=2))
-    assert [label for _, label, _ in got] == [
+    assert [label for _, label, _, _ in got] == [
         "record 1 (NCT05869955)",
         "record 2 (NCT05938725)",
         "record 3 (NCT06328777)",

@@ -72,7 +72,7 @@ class Fetcher:
                 yield skipped(url, nct, "(fetch)", f"answered {response.status_code}")
                 continue
             try:
-                yield url, _label(1, response.json()), response.json()
+                yield url, _label(1, response.json()), response.json(), response.text
             except ValueError:
                 yield skipped(url, nct, "(JSON)", "the answer is not JSON")
 
@@ -102,7 +102,7 @@ class Fetcher:
                 return
             for study in studies[: max_records - seen]:
                 seen += 1
-                yield where, _label(seen, study), study
+                yield where, _label(seen, study), study, None
             token = data.get("nextPageToken")
             if len(studies) < page_size or not token:
                 return

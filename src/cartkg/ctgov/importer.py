@@ -4,7 +4,8 @@ Files written per study (under the data folder, ``data/`` by default):
 
 - ``trials/<NCT>.ttl``: the trial, canonical Turtle. Hand-curated statements in the file stay.
 - ``trials/raw/<NCT>.json``: the record as imported (with its ``versionHolder``), so that the next
-  import can say what changed. Only the latest is kept; git holds the earlier ones.
+  import can say what changed: the input's own text of it when a file, a line or an API answer held
+  it alone, else its JSON. Only the latest is kept; git holds the earlier ones.
 - ``sources/ctgov-<nct>-<version date>.ttl``: the registry record as a source (one per version,
   so facts from an earlier version keep citing it).
 - ``organizations/<key>.ttl``: sponsors, collaborators and officials not yet in the graph.
@@ -93,12 +94,14 @@ class ImportReport:
         return not self.skipped
 
 
-Source = tuple[str, str, object]  # file, record label, the record or a Problem
+# file, record label, the record or a Problem, and the record's own JSON text when the input held
+# it alone (a file or line of its own): that text is kept as the raw record, not a re-encoding
+Source = tuple[str, str, object, str | None]
 
 
 def skipped(where: str, label: str, field: str, message: str) -> Source:
     """A place in the input that gives no record, as the Problem the report lists."""
-    return where, label, Problem(where, label, field, message)
+    return where, label, Problem(where, label, field, message), None
 
 
 # reading ------------------------------------------------------------------------------------
@@ -110,8 +113,10 @@ def _label(index: int, record: object) -> str:
     return f"record {index}" + (f" ({nct})" if isinstance(nct, str) and nct else "")
 
 
-def _studies(where: str, data: object, start: int, line: int | None = None) -> Iterator[Source]:
-    """The study records of one parsed JSON value: a study, a search page, or a list of studies."""
+def _studies(
+    where: str, data: object, start: int, line: int | None = None, text: str | None = None
+) -> Iterator[Source]:
+    """The study records of one parsed JSON value (``text``): a study, a search page, or a list."""
     at = f" on line {line}" if line is not None else ""
     if isinstance(data, dict) and "studies" in data and "protocolSection" not in data:
         studies = data["studies"]
@@ -119,13 +124,13 @@ def _studies(where: str, data: object, start: int, line: int | None = None) -> I
             yield skipped(where, f"page{at}", "studies", "expected a list of studies")
             return
         for i, s in enumerate(studies):
-            yield where, _label(start + i, s), s
+            yield where, _label(start + i, s), s, None
     elif isinstance(data, list):
         for i, s in enumerate(data):
-            yield where, _label(start + i, s), s
+            yield where, _label(start + i, s), s, None
     else:
         label = _label(start, data) + at
-        yield where, label, data
+        yield where, label, data, text
 
 
 def read_text(where: str, text: str) -> Iterator[Source]:
@@ -138,7 +143,7 @@ def read_text(where: str, text: str) -> Iterator[Source]:
             return
         yield from read_lines(where, text.splitlines())
         return
-    yield from _studies(where, data, 1)
+    yield from _studies(where, data, 1, text=text)
 
 
 def read_lines(where: str, lines: Iterable[str]) -> Iterator[Source]:
@@ -154,7 +159,7 @@ def read_lines(where: str, lines: Iterable[str]) -> Iterator[Source]:
             label = f"record {index} on line {n}"
             yield skipped(where, label, "(JSON)", _json_message(e))
             continue
-        for item in _studies(where, data, index + 1, n):
+        for item in _studies(where, data, index + 1, n, line):
             index += 1
             yield item
 
@@ -377,13 +382,15 @@ class Importer:
     def run(
         self, sources: Iterable[Source], on_outcome: Callable[[Outcome], None] | None = None
     ) -> ImportReport:
-        for where, label, record in sources:
-            outcome = self.one(where, label, record)
+        for where, label, record, text in sources:
+            outcome = self.one(where, label, record, text)
             if outcome is not None and on_outcome is not None:
                 on_outcome(outcome)
         return self.report
 
-    def one(self, where: str, label: str, record: object) -> Outcome | None:
+    def one(
+        self, where: str, label: str, record: object, text: str | None = None
+    ) -> Outcome | None:
         if isinstance(record, Problem):
             self.report.skipped.append(record)
             return None
@@ -403,7 +410,7 @@ class Importer:
             return None
         self._seen[mapped.nct] = f"{where} ({label})"
         try:
-            outcome = self.write(where, label, record, mapped)
+            outcome = self.write(where, label, record, mapped, raw_text=text)
         except _Unreadable as e:
             self.report.skipped.append(Problem(where, label, "(existing file)", str(e)))
             return None
@@ -412,7 +419,9 @@ class Importer:
             self.report.imported.append(outcome)
         return outcome
 
-    def write(self, where: str, label: str, record: object, mapped: Mapped) -> Outcome:
+    def write(
+        self, where: str, label: str, record: object, mapped: Mapped, raw_text: str | None = None
+    ) -> Outcome:
         nct = mapped.nct
         trial_path = f"{self._trials}/{nct}.ttl"
         raw_path = f"{self._trials}/raw/{nct}.json"
@@ -473,11 +482,7 @@ class Importer:
                 files[path] = write_turtle(g, self.ctx.prefixes)
             self.ctx.agents.setdefault(norm(agent.label), agent.iri)
             self.ctx.agent_keys.add(key)
-        try:
-            raw = json.dumps(record, ensure_ascii=False) + "\n"  # one line: the C encoder
-            raw.encode("utf-8")
-        except UnicodeEncodeError:
-            raw = json.dumps(record) + "\n"
+        raw = _raw_text(record, raw_text)
         if raw != raw_before:
             files[raw_path] = raw
         if not self.dry_run:
@@ -526,6 +531,23 @@ class Importer:
             return Path(path).relative_to(self.project.root).as_posix()
         except ValueError:
             return str(path)
+
+
+def _raw_text(record: object, text: str | None) -> str:
+    """The raw record to keep: the input's own text of it when there is one, else its JSON."""
+    if text is not None:
+        text = text.rstrip("\r\n") + "\n"
+        try:
+            text.encode("utf-8")
+            return text
+        except UnicodeEncodeError:  # lone surrogates (stdin read with surrogateescape)
+            pass
+    try:
+        raw = json.dumps(record, ensure_ascii=False) + "\n"  # one line: the C encoder
+        raw.encode("utf-8")
+    except UnicodeEncodeError:
+        raw = json.dumps(record) + "\n"
+    return raw
 
 
 class _Unreadable(Exception):
