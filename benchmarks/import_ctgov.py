@@ -17,16 +17,29 @@ freed inodes one by one (``recently_deleted`` in ``find_inode_bit``). Leave a fe
 runs, or compare with ``--tmp /dev/shm``, which takes the disk out.
 
     python benchmarks/import_ctgov.py [--records 10000] [--keep DIR] [--tmp DIR] [--no-trace]
+
+This machine's speed drifts by a third from hour to hour, so a change worth a few percent is lost
+in the noise of seconds. ``--instructions`` counts instead: it runs the import and the baseline
+under ``valgrind --tool=callgrind`` (which counts the same each run) on a few hundred records and
+prints instructions per record for both and their ratio. Start-up is taken out by counting a
+short run too and subtracting it. Only the process's own instructions count, not the kernel's
+work of creating files.
+
+    python benchmarks/import_ctgov.py --instructions [--records 200]
 """
 
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import os
 import random
+import re
 import resource
 import shutil
+import subprocess
+import sys
 import tempfile
 import time
 import tracemalloc
@@ -359,14 +372,14 @@ def synthetic(i: int, rng: random.Random) -> dict:
     }
 
 
-def baseline(source: Path, folder: Path) -> float:
+def baseline(source: Path, folder: Path, count: int | None = None) -> float:
     """Seconds to do the least any importer does, measured in the same run as a reference: read
     each record, serialise it again and write it atomically (temporary file, rename) to a file of
     its own, as the importer does with the raw record."""
     folder.mkdir()
     start = time.perf_counter()
     with source.open(encoding="utf-8") as f:
-        for i, line in enumerate(f):
+        for i, line in enumerate(itertools.islice(f, count)):
             data = (json.dumps(json.loads(line), ensure_ascii=False) + "\n").encode("utf-8")
             tmp, path = folder / f".{i}.json.tmp", folder / f"{i}.json"
             fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o666)
@@ -376,20 +389,79 @@ def baseline(source: Path, folder: Path) -> float:
     return time.perf_counter() - start
 
 
+def write_records(source: Path, count: int) -> None:
+    rng = random.Random(7)
+    with source.open("w", encoding="utf-8") as f:
+        for i in range(count):
+            f.write(json.dumps(synthetic(i, rng), ensure_ascii=False) + "\n")
+
+
+def child(mode: str, source: Path, count: int, folder: Path) -> None:
+    """One counted run: import (or do the baseline for) the first ``count`` records."""
+    if mode == "baseline":
+        baseline(source, folder, count)
+        return
+    importer = Importer(Project(REPO), folder, access_date="2026-01-15", keep_outcomes=False)
+    for item in itertools.islice(read_paths([source]), count):
+        importer.one(*item)
+
+
+WARM_UP = 50  # records in the short run whose count is subtracted (start-up, first-use caches)
+
+
+def instructions(records: int, tmp: Path | None) -> None:
+    """Instructions per record of the import and of the baseline, counted by callgrind."""
+    if shutil.which("valgrind") is None:
+        sys.exit("--instructions needs valgrind (Debian: apt-get install valgrind)")
+    work = Path(tempfile.mkdtemp(prefix="cartkg-import-count-", dir=tmp))
+    try:
+        source = work / "records.jsonl"
+        write_records(source, WARM_UP + records)
+        per_record = {}
+        for mode in ("import", "baseline"):
+            counted = []
+            for n, count in enumerate((WARM_UP, WARM_UP + records)):
+                command = [
+                    "valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null",
+                    sys.executable, __file__, "--child", mode, "--source", str(source),
+                    "--records", str(count), "--keep", str(work / f"{mode}-{n}"),
+                ]  # fmt: skip
+                done = subprocess.run(command, capture_output=True, text=True, check=True)
+                found = re.search(r"Collected\s*:\s*(\d+)", done.stderr)
+                if found is None:
+                    sys.exit(f"no instruction count in valgrind's output:\n{done.stderr[-2000:]}")
+                counted.append(int(found.group(1)))
+            per_record[mode] = (counted[1] - counted[0]) / records
+            print(f"{mode}: {per_record[mode] / 1e6:.2f} million instructions per record")
+        print(f"import / baseline: {per_record['import'] / per_record['baseline']:.1f}x "
+              f"(records {WARM_UP + 1} to {WARM_UP + records}, start-up subtracted)")  # fmt: skip
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--records", type=int, default=10_000)
+    parser.add_argument("--records", type=int, help="records to import (10000; 200 to count)")
     parser.add_argument("--keep", type=Path, help="write the imported files here and keep them")
     parser.add_argument("--tmp", type=Path, help="folder for the scratch files (e.g. /dev/shm)")
     parser.add_argument("--no-trace", action="store_true", help="time without tracemalloc")
+    parser.add_argument(
+        "--instructions", action="store_true", help="count instructions with callgrind"
+    )
+    parser.add_argument("--child", choices=["import", "baseline"], help=argparse.SUPPRESS)
+    parser.add_argument("--source", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.child:
+        child(args.child, args.source, args.records, args.keep)
+        return
+    if args.instructions:
+        instructions(args.records or 200, args.tmp)
+        return
+    args.records = args.records or 10_000
     work = Path(tempfile.mkdtemp(prefix="cartkg-import-bench-", dir=args.tmp))
     try:
         source = work / "records.jsonl"
-        rng = random.Random(7)
-        with source.open("w", encoding="utf-8") as f:
-            for i in range(args.records):
-                f.write(json.dumps(synthetic(i, rng), ensure_ascii=False) + "\n")
+        write_records(source, args.records)
         out = args.keep or work / "data"
         os.sync()  # the records file is written out now, not while the import is timed
         importer = Importer(Project(REPO), out, access_date="2026-01-15", keep_outcomes=False)
