@@ -16,10 +16,11 @@ from hypothesis import strategies as st
 from cartkg.ctgov import Importer, criteria, import_paths, read_paths
 from cartkg.ctgov.criteria import split
 from cartkg.ctgov.fetch import Fetcher, FetchError
-from cartkg.ctgov.mapping import CONDITIONS_TABLE, Context, map_record
-from cartkg.ctgov.turtle import PrefixMap, read_turtle, write_turtle
+from cartkg.ctgov.mapping import map_record
 from cartkg.dataset import Dataset
 from cartkg.fmt import canonical_turtle
+from cartkg.importing.context import CONDITIONS_TABLE, Context
+from cartkg.importing.turtle import PrefixMap, read_turtle, write_turtle
 from cartkg.namespaces import converter, prefix_map
 from cartkg.paths import Project
 from cartkg.validate import validate

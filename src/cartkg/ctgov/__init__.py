@@ -5,19 +5,17 @@
 - :mod:`cartkg.ctgov.mapping`: a record to the trial model (see its docstring for the rules);
 - :mod:`cartkg.ctgov.importer`: reading files, merging with curated files, change reports;
 - :mod:`cartkg.ctgov.fetch`: the live API (httpx), with paging, timeouts and retries;
-- :mod:`cartkg.ctgov.turtle`: the fast canonical Turtle writer.
+- :mod:`cartkg.ctgov.capture`: records a third party captured day by day (their history).
+
+What every importer shares (the Turtle writer, the look-up context, the merge with curated
+statements, file writes) is in :mod:`cartkg.importing`.
 """
 
-from cartkg.ctgov.importer import (
-    Importer,
-    ImportReport,
-    Outcome,
-    Problem,
-    import_paths,
-    read_paths,
-)
-from cartkg.ctgov.mapping import Context, map_record
+from cartkg.ctgov.importer import Importer, import_paths, read_paths
+from cartkg.ctgov.mapping import map_record
 from cartkg.ctgov.record import RecordError
+from cartkg.importing.context import Context
+from cartkg.importing.report import ImportReport, Outcome, Problem
 
 __all__ = [
     "Context",

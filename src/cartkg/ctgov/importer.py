@@ -20,78 +20,25 @@ one the registry owns (titles, phases, design, sex, ...) and the new record give
 
 from __future__ import annotations
 
-import contextlib
 import difflib
 import json
 import os
 import sys
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 
-from cartkg.ctgov.mapping import DCT, ID, MARK, C, Context, Mapped, map_record, norm, shorten
+from cartkg.ctgov.mapping import Mapped, map_record
 from cartkg.ctgov.record import RecordError
-from cartkg.ctgov.turtle import (
-    RDF_TYPE,
-    RDFS_LABEL,
-    Graph,
-    add,
-    copy_graph,
-    new_graph,
-    parse_turtle,
-    write_turtle,
-)
+from cartkg.importing.context import Context, remember_agents
+from cartkg.importing.files import Unreadable, Writer, read_if_exists
+from cartkg.importing.merge import add_history, changes, merge
+from cartkg.importing.report import ImportReport, Outcome, Problem
+from cartkg.importing.terms import DCT, ID
+from cartkg.importing.turtle import Graph, parse_turtle, write_turtle
 from cartkg.paths import Project
 
 JSON_LINES = (".jsonl", ".ndjson")
 JSON_SUFFIXES = (".json", *JSON_LINES)
-SINGLE = {
-    C + p
-    for p in (
-        "nctId", "briefTitle", "officialTitle", "acronym", "studyType", "allocation",
-        "interventionModel", "primaryPurpose", "masking", "eligibleSex",
-        "acceptsHealthyVolunteers", "fdaRegulatedDrug", "hasDataMonitoringCommittee",
-    )
-} | {DCT + "description", C + "phase"}  # fmt: skip
-
-
-@dataclass(frozen=True)
-class Problem:
-    """A record that was not imported: where it was, which record, which field, and why."""
-
-    file: str
-    record: str
-    field: str
-    message: str
-
-    def __str__(self) -> str:
-        return f"{self.file}: {self.record}: {self.field}: {self.message}"
-
-
-@dataclass
-class Outcome:
-    """What became of one imported record."""
-
-    nct: str
-    action: str  # new, updated, unchanged, older
-    file: str
-    record: str
-    changes: list[str] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
-    diff: str = ""
-
-
-@dataclass
-class ImportReport:
-    imported: list[Outcome] = field(default_factory=list)
-    skipped: list[Problem] = field(default_factory=list)
-    written: list[str] = field(default_factory=list)
-    count: int = 0  # records imported (also when the outcomes are not kept)
-    files: int = 0  # files written
-
-    @property
-    def ok(self) -> bool:
-        return not self.skipped
 
 
 # file, record label, the record or a Problem, and the record's own JSON text when the input held
@@ -204,155 +151,6 @@ def _read_file(path: Path) -> Iterator[Source]:
     yield from read_text(where, text)
 
 
-# merging ------------------------------------------------------------------------------------
-def _owned(iri: object, nct: str) -> bool:
-    return isinstance(iri, str) and iri.startswith(ID) and f"/{nct}{MARK}" in iri
-
-
-def _history_kind(graph: Graph, s: str) -> tuple | None:
-    """What a history observation observes (its class and date kind), to compare versions."""
-    props = graph.get(s) or {}
-    types = props.get(RDF_TYPE, set())
-    if C + "StatusObservation" in types:
-        return ("status",)
-    if C + "EnrollmentCount" in types:
-        return ("enrollment",)
-    if C + "TrialDate" in types:
-        return ("date", tuple(sorted(props.get(C + "dateKind", ()))))
-    return None
-
-
-def _value(graph: Graph, s: str) -> tuple:
-    props = graph.get(s) or {}
-    keys = (C + "count", C + "date", C + "isEstimate")
-    return tuple(tuple(sorted(map(str, props.get(k, ())))) for k in keys)
-
-
-def merge(
-    existing: Graph | None, old: Graph | None, new: Graph, nct: str, notes: list[str]
-) -> Graph:
-    """The trial file's graph after importing ``new`` over ``existing`` (see the module doc)."""
-    if not existing:
-        return copy_graph(new)
-    trial = f"{ID}trial/{nct}"
-    out = new_graph()
-    new_kinds: dict[tuple, tuple] = {}
-    for s in new:
-        kind = _history_kind(new, s) if _owned(s, nct) else None
-        if kind and kind != ("status",):
-            new_kinds[kind] = _value(new, s)
-    kept_owned: set[str] = set()
-    for s, props in existing.items():
-        if s == trial:
-            continue
-        if _owned(s, nct):
-            kind = _history_kind(existing, s)
-            keep = (
-                kind is not None
-                and s not in new
-                and (kind == ("status",) or new_kinds.get(kind) != _value(existing, s))
-            )
-            if not keep:
-                continue
-            kept_owned.add(s)
-        for p, objs in props.items():
-            out[s][p] |= objs
-    old_trial = (old or {}).get(trial) or {}
-    new_trial = new.get(trial) or {}
-    ex_trial = existing.get(trial) or {}
-    source_prefix = f"{ID}source/ctgov-{nct.lower()}"
-    for p, objs in ex_trial.items():
-        for o in objs:
-            if _owned(o, nct):
-                if o in kept_owned:
-                    add(out, trial, p, o)
-                continue
-            if p == DCT + "source" and isinstance(o, str) and o.startswith(source_prefix):
-                continue
-            if p == RDFS_LABEL and o in old_trial.get(p, ()):
-                continue
-            if p in SINGLE and new_trial.get(p) and o not in new_trial[p]:
-                if o not in old_trial.get(p, ()):
-                    notes.append(
-                        f"replaced {p.rsplit('/', 1)[-1]} {_show(o)} (not from an earlier import) by the registry's value"  # noqa: E501
-                    )
-                continue
-            if old_trial and o in old_trial.get(p, ()) and o not in new_trial.get(p, ()):
-                continue
-            add(out, trial, p, o)
-    has_label = bool(out.get(trial, {}).get(RDFS_LABEL))
-    for s, props in new.items():
-        for p, objs in props.items():
-            if s == trial and p == RDFS_LABEL and has_label:
-                continue
-            out[s][p] |= objs
-    return out
-
-
-def _show(term: object) -> str:
-    text = getattr(term, "lex", term)
-    text = str(text).rsplit("/", 1)[-1] if str(text).startswith("http") else str(text)
-    return repr(text if len(text) <= 60 else text[:57] + "...")
-
-
-# what changed ---------------------------------------------------------------------------------
-
-
-def changes(old: dict, new: dict) -> list[str]:
-    """The differences that matter to a curator: status, enrollment, dates, sites, criteria."""
-    out = []
-    if (
-        old.get("status") != new.get("status")
-        and (old.get("status") or (None,))[0] != (new.get("status") or (None,))[0]
-    ):
-        out.append(f"status: {_status(old.get('status'))} -> {_status(new.get('status'))}")
-    if old.get("enrollment") != new.get("enrollment"):
-        out.append(
-            f"enrollment: {_count(old.get('enrollment'))} -> {_count(new.get('enrollment'))}"
-        )
-    if old.get("phases") != new.get("phases"):
-        out.append(
-            f"phases: {', '.join(old.get('phases') or []) or '(none)'} -> {', '.join(new.get('phases') or []) or '(none)'}"  # noqa: E501
-        )
-    for kind in sorted(set(old.get("dates", {})) | set(new.get("dates", {}))):
-        a, b = old.get("dates", {}).get(kind), new.get("dates", {}).get(kind)
-        if a != b:
-            out.append(f"{kind} date: {_date(a)} -> {_date(b)}")
-    if old.get("ages") != new.get("ages"):
-        out.append(
-            f"age limits: {'; '.join(old.get('ages') or []) or '(none)'} -> {'; '.join(new.get('ages') or []) or '(none)'}"  # noqa: E501
-        )
-    for key, word in (
-        ("sites", "site"),
-        ("inclusion", "inclusion criterion"),
-        ("exclusion", "exclusion criterion"),
-    ):
-        before, after = old.get(key, []), new.get(key, [])
-        for item in after:
-            if item not in before:
-                out.append(f"+ {word}: {shorten(item)}")
-        for item in before:
-            if item not in after:
-                out.append(f"- {word}: {shorten(item)}")
-    return out
-
-
-def _status(value: tuple | None) -> str:
-    if not value or not value[0]:
-        return "(none)"
-    return f"{value[0].replace('_', ' ').lower()}" + (f" ({value[1]})" if value[1] else "")
-
-
-def _count(value: tuple | None) -> str:
-    if not value:
-        return "(none)"
-    return f"{value[0]} ({value[1].lower() if value[1] else 'type not given'})"
-
-
-def _date(value: tuple | None) -> str:
-    return "(none)" if not value else value[0] + (f" ({value[1].lower()})" if value[1] else "")
-
-
 # the run --------------------------------------------------------------------------------------
 class Importer:
     """Imports records one at a time into a data folder; holds the look-up context."""
@@ -373,7 +171,7 @@ class Importer:
         self.report = ImportReport()
         self.keep_outcomes = keep_outcomes
         self._seen: dict[str, str] = {}
-        self._folders: set[str] = set()  # folders known to exist
+        self.writer = Writer()
         # the folders as strings: paths are built by formatting, a Path per file costs more
         self._trials = str(self.data_dir / "trials")
         self._sources = str(self.data_dir / "sources")
@@ -411,7 +209,7 @@ class Importer:
         self._seen[mapped.nct] = f"{where} ({label})"
         try:
             outcome = self.write(where, label, record, mapped, raw_text=text)
-        except _Unreadable as e:
+        except Unreadable as e:
             self.report.skipped.append(Problem(where, label, "(existing file)", str(e)))
             return None
         self.report.count += 1
@@ -427,42 +225,59 @@ class Importer:
         raw_path = f"{self._trials}/raw/{nct}.json"
         old: Mapped | None = None
         try:
-            raw_before = _read_if_exists(raw_path)
-        except _Unreadable:
+            raw_before = read_if_exists(raw_path)
+        except Unreadable:
             raw_before = None  # as if there were none: the record is imported afresh
         if raw_before is not None:
             try:
                 old = map_record(self.ctx, json.loads(raw_before))
             except (RecordError, ValueError):
                 old = None
-        if old is not None and old.version and mapped.version and mapped.version < old.version:
+        notes = list(mapped.notes)
+        older = bool(old and old.version and mapped.version and mapped.version < old.version)
+        if older and not mapped.capture and not old.capture:  # type: ignore[union-attr]
             return Outcome(nct, "older", where, label, notes=[  # noqa: RUF005
                 f"not imported: this record ({mapped.version}) is older than the one already "
-                f"imported ({old.version})"] + mapped.notes)  # fmt: skip
+                f"imported ({old.version})"] + notes)  # type: ignore[union-attr]  # fmt: skip
+        if older and not mapped.capture:
+            notes.append(
+                f"this record ({mapped.version}) is older than the version a capture saw "
+                f"({old.version}); its values replace the capture's, whose history stays"  # type: ignore[union-attr]
+            )
         # the trial file is read once (its text), and parsed only when it exists
-        before = _read_if_exists(trial_path)
+        before = read_if_exists(trial_path)
         existing = None
         if before is not None:
             try:
                 existing = parse_turtle(before)
             except (SyntaxError, ValueError) as e:
-                raise _Unreadable(
+                raise Unreadable(
                     f"{trial_path} cannot be read, so it is left as it is: {e}"
                 ) from None
         before = before or ""
-        notes = list(mapped.notes)
-        if existing:
+        # a capture is second hand: it adds its history to a trial imported from the registry
+        # itself or curated by hand, and changes nothing else there
+        history_only = mapped.capture and bool(existing) and (old is None or not old.capture)
+        if history_only:
+            graph = add_history(existing, mapped.trial, nct)  # type: ignore[arg-type]
+            notes.append(
+                "the file holds "
+                + ("a record read from the registry" if old is not None else "a hand-curated trial")
+                + ": only the capture's history was added"
+            )
+        elif existing:
             graph = merge(existing, old.trial if old else None, mapped.trial, nct, notes)
         else:
             graph = mapped.trial  # merge() would only copy it; nothing else uses it after this
         text = write_turtle(graph, self.ctx.prefixes)
-        if old is not None:
+        if old is not None and not history_only:
             found = changes(old.facts, mapped.facts)
             action = "updated" if found or text != before else "unchanged"
         elif existing:
-            found = changes({}, mapped.facts)
-            action = "updated"
-            notes.append("first import over a hand-curated file: its statements are kept")
+            found = [] if history_only else changes({}, mapped.facts)
+            action = "updated" if text != before else "unchanged"
+            if not history_only:
+                notes.append("first import over a hand-curated file: its statements are kept")
         else:
             found, action = [], "new"
         outcome = Outcome(nct, action, where, label, found, notes)
@@ -473,64 +288,41 @@ class Importer:
             outcome.diff = "".join(difflib.unified_diff(
                 before.splitlines(True), text.splitlines(True),
                 f"a/{self._rel(trial_path)}", f"b/{self._rel(trial_path)}"))  # fmt: skip
-        source_path = f"{self._sources}/{mapped.source_key}.ttl"
-        if not os.path.exists(source_path):
-            files[source_path] = write_turtle(mapped.source, self.ctx.prefixes)
-        for key, (agent, g) in mapped.new_agents.items():
-            path = f"{self._organizations}/{key}.ttl"
-            if not os.path.exists(path):
-                files[path] = write_turtle(g, self.ctx.prefixes)
-            self.ctx.agents.setdefault(norm(agent.label), agent.iri)
-            self.ctx.agent_keys.add(key)
-        raw = _raw_text(record, raw_text)
-        if raw != raw_before:
-            files[raw_path] = raw
+        cited = _cited(graph) if (history_only or mapped.more_sources) else None
+        for key, source in ((mapped.source_key, mapped.source), *mapped.more_sources.items()):
+            source_path = f"{self._sources}/{key}.ttl"
+            if (cited is None or f"{ID}source/{key}" in cited) and not os.path.exists(source_path):
+                files[source_path] = write_turtle(source, self.ctx.prefixes)
+        if not history_only:
+            for key, (_agent, g) in mapped.new_agents.items():
+                path = f"{self._organizations}/{key}.ttl"
+                if not os.path.exists(path):
+                    files[path] = write_turtle(g, self.ctx.prefixes)
+            remember_agents(self.ctx, ((k, a) for k, (a, _) in mapped.new_agents.items()))
+            raw = _raw_text(record, raw_text)
+            if raw != raw_before:
+                files[raw_path] = raw
         if not self.dry_run:
             for path, content in files.items():
-                self._write_file(path, content)
+                self.writer.write(path, content)
                 self.report.files += 1
                 if self.keep_outcomes:
                     self.report.written.append(self._rel(path))
         return outcome
-
-    def _write_file(self, path: str, content: str) -> None:
-        """Write a file atomically: a temporary file beside it, then a rename over it.
-
-        A crash of the process (or an error such as a full disk) at any point leaves either the
-        old file or the new one, never a half-written one, because the rename is atomic. There is
-        no fsync, so the guarantee is against the process dying, not against the machine losing
-        power: after a power cut the file system may have kept the rename but not yet the data
-        (git holds the previous versions of the files). Raw system calls (no text layer, no stat,
-        each folder made once per run): creating files is a tenth to a fifth of the import's time.
-        """
-        folder, name = os.path.split(path)
-        if folder not in self._folders:
-            os.makedirs(folder, exist_ok=True)
-            self._folders.add(folder)
-        tmp = f"{folder}/.{name}.import-tmp"
-        data = content.encode("utf-8")
-        try:
-            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o666)
-        except FileNotFoundError:  # the folder was removed since: make it again
-            os.makedirs(folder, exist_ok=True)
-            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o666)
-        try:
-            view = memoryview(data)
-            while view:
-                view = view[os.write(fd, view) :]
-        except BaseException:
-            os.close(fd)
-            with contextlib.suppress(FileNotFoundError):
-                os.unlink(tmp)
-            raise
-        os.close(fd)
-        os.replace(tmp, path)
 
     def _rel(self, path: str | Path) -> str:
         try:
             return Path(path).relative_to(self.project.root).as_posix()
         except ValueError:
             return str(path)
+
+
+def _cited(graph: Graph) -> set[str]:
+    """The sources a graph cites."""
+    found: set[str] = set()
+    for props in graph.values():
+        found.update(o for o in props.get(DCT + "source", ()) if isinstance(o, str))
+    return found
 
 
 def _raw_text(record: object, text: str | None) -> str:
@@ -548,21 +340,6 @@ def _raw_text(record: object, text: str | None) -> str:
     except UnicodeEncodeError:
         raw = json.dumps(record) + "\n"
     return raw
-
-
-class _Unreadable(Exception):
-    pass
-
-
-def _read_if_exists(path: str | Path) -> str | None:
-    """A file's text, or None when there is no such file (one system call, no stat first)."""
-    try:
-        with open(path, encoding="utf-8") as f:
-            return f.read()
-    except (FileNotFoundError, NotADirectoryError):
-        return None
-    except (OSError, UnicodeDecodeError) as e:
-        raise _Unreadable(f"{path} cannot be read, so it is left as it is: {e}") from None
 
 
 def import_paths(

@@ -23,49 +23,57 @@ nodes belong to the importer, which rewrites them on every import.
 
 from __future__ import annotations
 
-import csv
 import re
-import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
-from functools import lru_cache
-from pathlib import Path
 
-import pyoxigraph as ox
-
+from cartkg.ctgov import capture
 from cartkg.ctgov import criteria as crit
 from cartkg.ctgov import record as rec
 from cartkg.ctgov.record import RecordError
-from cartkg.ctgov.turtle import (
+from cartkg.importing.context import (
+    CONDITIONS_TABLE,
+    Agent,
+    Context,
+    load_conditions,
+    mint_agent,
+    norm,
+    slug,
+)
+from cartkg.importing.merge import MARK, shorten
+from cartkg.importing.terms import (
+    DCT,
+    ID,
+    MONDO,
+    RDFS,
+    REGISTRY_URL,
+    SCHEMA,
+    SKOS,
+    C,
+    V,
+    date_literal,
+)
+from cartkg.importing.turtle import (
     RDF_TYPE,
     RDFS_LABEL,
     XSD,
     Graph,
     Lit,
-    PrefixMap,
     add,
     boolean,
     decimal,
     integer,
     new_graph,
 )
-from cartkg.namespaces import prefix_map
-from cartkg.paths import Project
 
-ID = "https://w3id.org/cartkg/id/"
-V = "https://w3id.org/cartkg/vocab/"
-C = V  # cartkg: terms
-RDFS = "http://www.w3.org/2000/01/rdf-schema#"
-SKOS = "http://www.w3.org/2004/02/skos/core#"
-DCT = "http://purl.org/dc/terms/"
-SCHEMA = "https://schema.org/"
-MONDO = "http://purl.obolibrary.org/obo/MONDO_"
-REGISTRY_URL = "https://clinicaltrials.gov/study/"
+__all__ = [
+    "CONDITIONS_TABLE", "MONDO", "Agent", "Context", "Mapped", "load_conditions", "map_record",
+    "norm", "slug",
+]  # fmt: skip
+
 PUBMED_URL = "https://pubmed.ncbi.nlm.nih.gov/"
 _DCT_SOURCE = DCT + "source"
-CONDITIONS_TABLE = Path("ontology") / "mappings" / "ctgov-conditions.sssom.tsv"
-MARK = "-ctgov"
 _NCT = re.compile(r"^NCT\d{8}$")
 _EU_CT = re.compile(r"^\d{4}-\d{6}-\d{2}-\d{2}$")
 _EUDRACT = re.compile(r"^\d{4}-\d{6}-\d{2}$")
@@ -73,9 +81,6 @@ _CHICTR = re.compile(r"^ChiCTR[0-9A-Za-z-]+$")
 _PMID = re.compile(r"^\d{1,9}$")
 _TYPE_PREFIX = re.compile(r"^\s*([A-Za-z][A-Za-z _]*?)\s*:\s+(.*)$")
 _DURATION = re.compile(r"(\d+(?:\.\d+)?)\s*-?\s*(years?|months?|weeks?|days?)\b", re.I)
-_DEGREE = re.compile(
-    r",\s*(?:M\.?D\.?|Ph\.?D\.?|MBBS|MSc|MS|MPH|DO|PharmD|RN|MBChB|FRCP)\b.*$", re.I
-)
 
 LYMPHODEPLETION = ("fludarabine", "cyclophosphamide", "bendamustine")
 PRODUCT_TYPES = ("BIOLOGICAL", "GENETIC", "COMBINATION_PRODUCT", "OTHER", "DRUG")
@@ -113,163 +118,8 @@ ENDPOINT_MEASURES = crit.keyed_patterns(
 )
 
 
-@lru_cache(
-    maxsize=8192
-)  # the same sponsors, countries and drug names come back record after record
-def norm(text: str) -> str:
-    """A matching key: accents and case dropped, punctuation and spaces removed."""
-    text = unicodedata.normalize("NFKD", text)
-    text = "".join(ch for ch in text if not unicodedata.combining(ch)).lower()
-    text = re.sub(r"'s\b", "", text)
-    return re.sub(r"[^a-z0-9]+", "", text)
-
-
-@lru_cache(maxsize=8192)  # facility and organisation names recur across records
-def slug(text: str, limit: int = 60) -> str:
-    text = unicodedata.normalize("NFKD", text)
-    text = "".join(ch for ch in text if not unicodedata.combining(ch)).lower()
-    text = re.sub(r"[^a-z0-9]+", "-", text).strip("-")
-    if len(text) > limit:
-        text = text[:limit].rsplit("-", 1)[0] or text[:limit]
-    return text or "x"
-
-
-def date_literal(value: str) -> Lit:
-    kind = {4: "gYear", 7: "gYearMonth"}.get(len(value), "date")
-    return Lit(value, XSD + kind)
-
-
 def text_words(value: str) -> str:
     return value.replace("_", " ").lower()
-
-
-@dataclass
-class Agent:
-    iri: str
-    kind: str  # "organization" or "person"
-    label: str
-    rdf_class: str
-    affiliation: str | None = None
-
-
-@dataclass
-class Context:
-    """What the importer looks names up in: vocabularies, products, organizations, MONDO table."""
-
-    prefixes: PrefixMap
-    concepts: set[str]
-    notations: dict[tuple[str, str], str]
-    labels: dict[str, str]
-    countries: dict[str, str]
-    drugs: dict[str, str]
-    products: dict[str, str]
-    agents: dict[str, str]
-    agent_keys: set[str]
-    conditions: dict[str, tuple[str, str]]
-
-    @property
-    def symbols(self) -> dict[str, str]:
-        """Concept IRI -> notation (the comparator's ">=", a unit's UCUM code)."""
-        if not hasattr(self, "_symbols"):
-            self._symbols = {iri: n for (_, n), iri in self.notations.items()}
-        return self._symbols
-
-    @classmethod
-    def load(cls, project: Project, data_dir: Path | None = None) -> Context:
-        prefixes = PrefixMap(prefix_map(project.ontology_file))
-        concepts: set[str] = set()
-        notations: dict[tuple[str, str], str] = {}
-        labels: dict[str, str] = {}
-        countries: dict[str, str] = {}
-        drugs: dict[str, str] = {}
-        for path in sorted((project.root / "ontology" / "vocab").glob("*.ttl")):
-            scheme = path.stem
-            for t in ox.parse(path=str(path), format=ox.RdfFormat.TURTLE):
-                s, p, o = t.subject, t.predicate.value, t.object
-                if not isinstance(s, ox.NamedNode):
-                    continue
-                if p == RDF_TYPE and o.value == SKOS + "Concept":
-                    concepts.add(s.value)
-                elif p == SKOS + "notation":
-                    notations[(scheme, o.value)] = s.value
-                    if scheme == "country":
-                        countries[norm(o.value)] = s.value
-                elif p in (RDFS_LABEL, SKOS + "prefLabel", SKOS + "altLabel"):
-                    if p == RDFS_LABEL:
-                        labels[s.value] = o.value
-                    elif p == SKOS + "prefLabel":
-                        labels.setdefault(s.value, o.value)
-                    if scheme == "country":
-                        countries[norm(o.value)] = s.value
-                    elif scheme == "drug":
-                        drugs[norm(o.value)] = s.value
-        products = _names(project.root / "data" / "programs", "product/")
-        agents: dict[str, str] = {}
-        keys: set[str] = set()
-        folders = [project.root / "data" / "organizations"]
-        if data_dir is not None and (data_dir / "organizations").resolve() != folders[0].resolve():
-            folders.append(data_dir / "organizations")
-        for folder in folders:
-            agents.update(_names(folder, "organization/", "person/"))
-            keys.update(p.stem for p in folder.glob("*.ttl"))
-        return cls(
-            prefixes, concepts, notations, labels, countries, drugs, products, agents, keys,
-            load_conditions(project.root / CONDITIONS_TABLE),
-        )  # fmt: skip
-
-    def concept(self, scheme: str, notation: str) -> str | None:
-        return self.notations.get((scheme, notation))
-
-    def label(self, iri: str) -> str:
-        return self.labels.get(iri) or iri.rsplit("/", 1)[-1]
-
-
-# ClinicalTrials.gov country names that differ from the vocabulary's labels
-_NAME_PROPERTIES = {
-    RDFS_LABEL,
-    SKOS + "altLabel",
-    SKOS + "prefLabel",
-    C + "codeName",
-    C + "formerName",
-    C + "inn",
-}
-
-
-def _names(folder: Path, *namespaces: str) -> dict[str, str]:
-    """Normalised names (label, other names, code names, INN) of the subjects of a folder."""
-    out: dict[str, str] = {}
-    if not folder.is_dir():
-        return out
-    for path in sorted(folder.glob("*.ttl")):
-        try:
-            parsed = list(ox.parse(path=str(path), format=ox.RdfFormat.TURTLE))
-        except (SyntaxError, OSError, ValueError):
-            continue  # the build reports a broken file; the importer just cannot match its names
-        for t in parsed:
-            s = t.subject
-            if (
-                isinstance(s, ox.NamedNode)
-                and t.predicate.value in _NAME_PROPERTIES
-                and any(s.value.startswith(ID + ns) for ns in namespaces)
-            ):
-                out.setdefault(norm(t.object.value), s.value)
-    return out
-
-
-def load_conditions(path: Path) -> dict[str, tuple[str, str]]:
-    """The curated condition table: normalised registry text -> (MONDO IRI, SKOS predicate)."""
-    table: dict[str, tuple[str, str]] = {}
-    if not path.is_file():
-        return table
-    with path.open(encoding="utf-8") as f:
-        rows = csv.DictReader((line for line in f if not line.startswith("#")), delimiter="\t")
-        for row in rows:
-            curie = row["object_id"].strip()
-            if not curie.startswith("MONDO:"):
-                continue
-            predicate = row["predicate_id"].strip().replace("skos:", SKOS)
-            table[norm(row["subject_label"])] = (MONDO + curie.split(":", 1)[1], predicate)
-    return table
 
 
 @dataclass
@@ -285,6 +135,8 @@ class Mapped:
     new_agents: dict[str, tuple[Agent, Graph]]
     facts: dict
     notes: list[str] = field(default_factory=list)
+    capture: bool = False  # a third party's capture of the record (``cartkgCapture``)
+    more_sources: dict[str, Graph] = field(default_factory=dict)  # the captures of other days
 
 
 class _Mapper:
@@ -295,6 +147,7 @@ class _Mapper:
         self.g = new_graph()
         self.notes: list[str] = []
         self.new_agents: dict[str, tuple[Agent, Graph]] = {}
+        self.capture: capture.Capture | None = None
         self.facts: dict = {
             "status": None, "enrollment": None, "dates": {}, "sites": [],
             "inclusion": [], "exclusion": [], "phases": [],
@@ -356,7 +209,11 @@ class _Mapper:
         last_update = rec.date_struct(status, SP, "lastUpdatePostDateStruct")
         self.version = last_update[0] if last_update else holder
         self.version_holder = holder
-        self.source_key = f"ctgov-{nct.lower()}" + (f"-{self.version}" if self.version else "")
+        self.capture = capture.read(r)
+        if self.capture is not None:
+            self.source_key = self.capture.source_key(nct, self.capture.captured)
+        else:
+            self.source_key = f"ctgov-{nct.lower()}" + (f"-{self.version}" if self.version else "")
         self.source_iri = f"{ID}source/{self.source_key}"
         self.facts["version"] = self.version
 
@@ -376,10 +233,34 @@ class _Mapper:
             rec.obj(ps, P, "contactsLocationsModule") or {}, f"{P}.contactsLocationsModule"
         )
         self.references(rec.obj(ps, P, "referencesModule") or {}, f"{P}.referencesModule")
-        source = self.source_node(ident, IP)
+        more: dict[str, Graph] = {}
+        if self.capture is not None:
+            cap = self.capture
+            source = capture.source_node(cap, nct, cap.captured, self.brief)
+            days = capture.add_history(
+                self.g, cap, nct, self.trial, self.ctx.label, self.ctx.concept
+            )
+            for day in sorted(days - {cap.captured}):
+                more[cap.source_key(nct, day)] = capture.source_node(cap, nct, day, self.brief)
+            for name in cap.countries:
+                iri = self.ctx.countries.get(norm(name))
+                if iri is None:
+                    self.notes.append(
+                        f"{capture.KEY}.countries: {name!r} is not in "
+                        "ontology/vocab/country.ttl; left out"
+                    )
+                add(self.g, self.trial, C + "country", iri)
+            if cap.left:
+                add(self.g, self.trial, SKOS + "editorialNote", Lit(
+                    f"The {cap.monitor} stopped listing this trial on {cap.left}; its values are "
+                    "those of the last capture that listed it.", None, "en"))  # fmt: skip
+            if cap.note:
+                add(self.g, self.trial, SKOS + "editorialNote", Lit(cap.note, None, "en"))
+        else:
+            source = self.source_node(ident, IP)
         return Mapped(
             nct, self.version, holder, self.g, self.source_key, source, self.new_agents,
-            self.facts, self.notes,
+            self.facts, self.notes, self.capture is not None, more,
         )  # fmt: skip
 
     def identification(self, m: dict, path: str) -> None:
@@ -430,7 +311,9 @@ class _Mapper:
         why = rec.text(m, path, "whyStopped")
         rec.date(m, path, "lastUpdateSubmitDate")
         as_of = verified or self.version
-        if overall is not None:
+        if self.capture is not None:  # the capture's history dates the statuses
+            as_of = None
+        elif overall is not None:
             concept = self.vocab("trialstatus", overall, f"{path}.overallStatus")
             if concept and as_of:
                 obs = f"{ID}observation/{self.key('status', as_of)}"
@@ -460,8 +343,9 @@ class _Mapper:
             if got is None:
                 continue
             value, dtype = got
+            self.facts["dates"][kind] = (value, dtype)
             concept = self.ctx.concept("datekind", name.replace("Struct", ""))
-            if concept is None:
+            if concept is None or self.capture is not None:
                 continue
             suffix = [kind] + ([self.version] if self.version else [])
             obs = f"{ID}observation/{self.key(*suffix)}"
@@ -473,47 +357,14 @@ class _Mapper:
             add(self.g, obs, C + "isEstimate", boolean(dtype == "ESTIMATED") if dtype else None)
             add(self.g, obs, C + "asOf", date_literal(self.version) if self.version else None)
             add(self.g, self.trial, C + "trialDate", obs)
-            self.facts["dates"][kind] = (value, dtype)
 
     def agent(
         self, name: str, agency_class: str | None, where: str, affiliation: str | None = None
     ) -> str:
         """The IRI of an organisation or person: an existing one with that name, else a new one."""
-        person = agency_class == "INDIV"
-        if person:
-            name = _DEGREE.sub("", name).strip() or name
-        found = self.ctx.agents.get(norm(name))
-        if found:
-            return found
-        for _key, (agent, _) in self.new_agents.items():
-            if norm(agent.label) == norm(name):
-                return agent.iri
-        kind = "person" if person else "organization"
-        base = slug(name)
-        key_ = base
-        n = 2
-        while key_ in self.ctx.agent_keys or key_ in self.new_agents:
-            key_ = f"{base}-{n}"
-            n += 1
-        iri = f"{ID}{kind}/{key_}"
-        if person:
-            cls = "Person"
-        elif agency_class == "INDUSTRY":
-            cls = "Company"
-        elif re.search(r"hospital|clinic|medical center|health", name, re.I):
-            cls = "HealthcareOrganization"
-        elif re.search(r"universit|institut|college|school of medicine", name, re.I):
-            cls = "AcademicInstitution"
-        else:
-            cls = "Organization"
-        g = new_graph()
-        add(g, iri, RDF_TYPE, C + cls)
-        add(g, iri, RDFS_LABEL, Lit(name))
-        add(g, iri, DCT + "source", self.source_iri)
-        if affiliation and person:
-            add(g, iri, C + "affiliation", self.agent(affiliation, "OTHER", where))
-        self.new_agents[key_] = (Agent(iri, kind, name, cls), g)
-        return iri
+        return mint_agent(
+            self.ctx, self.new_agents, name, agency_class, self.source_iri, affiliation
+        )
 
     def sponsors(self, m: dict, path: str) -> None:
         lead = rec.obj(m, path, "leadSponsor")
@@ -604,6 +455,8 @@ class _Mapper:
                     f"{w}.type: missing, so whether {n} is planned or actual is unknown; no enrollment count made"  # noqa: E501
                 )
                 self.facts["enrollment"] = (n, None)  # the change report still shows it
+            elif n is not None and self.capture is not None:
+                self.facts["enrollment"] = (n, kind)  # the capture's history dates the counts
             elif n is not None:
                 suffix = ["enrollment"] + ([self.version] if self.version else [])
                 obs = f"{ID}observation/{self.key(*suffix)}"
@@ -630,14 +483,16 @@ class _Mapper:
                 continue
             interventions[name] = {"type": itype, "arms": labels}
             names = [name, *other]
-            found = self.match_product(names) if itype in PRODUCT_TYPES else []
-            drug = self.match_drug(names) if itype in ("DRUG", "OTHER") and not found else None
+            found = self.match_product(names) if itype is None or itype in PRODUCT_TYPES else []
+            drug = None
+            if itype in ("DRUG", "OTHER", None) and not found:
+                drug = self.match_drug(names)
             if found:
                 products[name] = found
             elif drug:
                 drugs[name] = drug
             else:
-                unmatched.append(f"{text_words(itype or 'other')}: {name}")
+                unmatched.append(f"{text_words(itype)}: {name}" if itype else name)
         t = self.trial
         for iri in sorted({p for ps in products.values() for p in ps}):
             add(self.g, t, C + "studiesProduct", iri)
@@ -709,9 +564,9 @@ class _Mapper:
         found = []
         for name in names:
             for candidate in _variants(name):
-                iri = self.ctx.products.get(norm(candidate))
-                if iri and iri not in found:
-                    found.append(iri)
+                for iri in self.ctx.match_products(candidate):
+                    if iri not in found:
+                        found.append(iri)
         return found
 
     def match_drug(self, names: Iterable[str]) -> str | None:
@@ -963,12 +818,6 @@ def _variants(name: str) -> list[str]:
     if "/" in name:
         out.extend(p.strip() for p in name.split("/"))
     return [x for x in out if x]
-
-
-def shorten(text: str, limit: int = 90) -> str:
-    """The text on one line, cut to ``limit`` characters with "..." when longer."""
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 def _show_number(value: float | Decimal) -> str:
