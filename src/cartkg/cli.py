@@ -596,3 +596,68 @@ def import_ctgov_cmd(
         )
         if report.skipped:
             raise typer.Exit(1)
+
+
+@import_app.command("snapshot")
+def import_snapshot_cmd(
+    folder: Annotated[
+        Path | None,
+        typer.Argument(
+            help="A monitor's snapshot folder (trials.csv, sites.csv, history.csv, products.csv, "
+            "excluded.csv, provenance.json); default: the repository's registry/monitor/."
+        ),
+    ] = None,
+    out_dir: Annotated[
+        Path | None, typer.Option("--out", help="Data folder to write into (default: data/).")
+    ] = None,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Print what would change; write nothing.")
+    ] = False,
+    verbose: Annotated[
+        bool, typer.Option("--verbose", "-v", help="Print every trial, also unchanged ones.")
+    ] = False,
+) -> None:
+    """Import a registry snapshot: every trial with its sites and history, and the named
+    products (exit 1 if any row was skipped)."""
+    from cartkg.snapshot import import_snapshot
+
+    with _reported():
+        project = _project()
+        if folder is not None and not folder.is_dir():
+            raise InputError(f"{folder}: no such folder (a snapshot is a folder of CSV files)")
+        actions: dict[str, int] = {}
+
+        def shown(outcome) -> None:
+            actions[outcome.action] = actions.get(outcome.action, 0) + 1
+            if outcome.action == "unchanged" and not verbose:
+                return
+            out.print(f"{outcome.nct}: {outcome.action}", markup=False, highlight=False)
+            for line in outcome.changes:
+                out.print(f"  {line}", markup=False, highlight=False)
+            if verbose:
+                for line in outcome.notes:
+                    err.print(f"  note: {line}", markup=False, highlight=False)
+            if dry_run and outcome.diff:
+                out.print(outcome.diff, markup=False, highlight=False, end="")
+
+        report = import_snapshot(project, folder, out_dir, dry_run, shown)
+        for nct, reason in report.excluded:
+            out.print(f"excluded: {nct}: {reason}", markup=False, highlight=False)
+        for nct, why in report.not_imported:
+            out.print(f"not imported: {nct}: {why}", markup=False, highlight=False)
+        for problem in report.skipped:
+            err.print(f"skipped: {problem}", markup=False, highlight=False)
+        trials = ", ".join(f"{n} {a}" for a, n in sorted(actions.items())) or "none"
+        verb = "would write" if dry_run else "wrote"
+        out.print(
+            f"snapshot {report.snapshot or '(unread)'}: trials {trials}; "
+            f"{len(report.excluded)} excluded by registry/scope.tsv, "
+            f"{report.monitor_excluded} excluded by the monitor itself; products "
+            f"{len(report.products_new)} new, {len(report.products_updated)} updated, "
+            f"{report.products_unchanged} unchanged; {len(report.skipped)} rows skipped; "
+            f"{verb} {report.trials.files if not dry_run else 'no'} files",
+            markup=False,
+            highlight=False,
+        )
+        if not report.ok:
+            raise typer.Exit(1)

@@ -368,6 +368,9 @@ class _Mapper:
 
     def sponsors(self, m: dict, path: str) -> None:
         lead = rec.obj(m, path, "leadSponsor")
+        if lead is None and self.capture is not None:
+            self.notes.append(f"{path}.leadSponsor: the capture does not give the sponsor")
+            return
         if lead is None:
             raise RecordError(f"{path}.leadSponsor", "missing (a trial needs its sponsor)")
         where = f"{path}.leadSponsor"
@@ -494,7 +497,15 @@ class _Mapper:
             else:
                 unmatched.append(f"{text_words(itype)}: {name}" if itype else name)
         t = self.trial
-        for iri in sorted({p for ps in products.values() for p in ps}):
+        studied = {p for ps in products.values() for p in ps}
+        if not studied:  # "A Study of S103 in ...": the title names a product no intervention does
+            studied = set(self.ctx.match_products(self.brief))
+            if studied:
+                self.notes.append(
+                    "product linked by its name in the title: "
+                    + ", ".join(sorted(self.ctx.label(i) for i in studied))
+                )
+        for iri in sorted(studied):
             add(self.g, t, C + "studiesProduct", iri)
         regimen = None
         if drugs:

@@ -40,8 +40,10 @@ _LEGAL_FORM = re.compile(
     r"s\.?a|b\.?v|n\.?v|pty)\b\.?",
     re.I,
 )
+# a person's degrees after their name ("Ting Chang, MD"); only after a comma, so that "M.D.
+# Anderson Cancer Center" stays an organisation
 _DEGREE = re.compile(
-    r",?\s*\b(?:M\.?D\.?|Ph\.?D\.?|MBBS|MSc|MS|MPH|DO|PharmD|RN|MBChB|FRCP)\b.*$", re.I
+    r",\s*(?:M\.?D\.?|Ph\.?D\.?|MBBS|MSc|MS|MPH|DO|PharmD|RN|MBChB|FRCP)\b.*$", re.I
 )
 # words that make a sponsor's name an organisation's rather than a person's
 _ORG_WORDS = re.compile(
@@ -175,7 +177,8 @@ class Context:
         for folder in folders:
             for key, iri in _names(folder / "programs", "product/").items():
                 products.setdefault(key, iri)
-            for name, iri in _names(folder / "organizations", "organization/", "person/").items():
+            org_names = _names(folder / "organizations", "organization/", "person/", labels)
+            for name, iri in org_names.items():
                 agents.setdefault(agent_norm(name), iri)
             keys.update(p.stem for p in (folder / "organizations").glob("*.ttl"))
         ctx = cls(
@@ -246,7 +249,7 @@ def mint_agent(
         if agent_norm(agent.label) == key_norm:
             return agent.iri
     kind = "person" if person else "organization"
-    base = slug(name)
+    base = slug(_LEGAL_FORM.sub(" ", name).strip(" ,.") or name)
     key = base
     n = 2
     while key in ctx.agent_keys or key in pending:
@@ -270,6 +273,7 @@ def mint_agent(
     if affiliation and person:
         add(g, iri, C + "affiliation", mint_agent(ctx, pending, affiliation, "OTHER", source_iri))
     pending[key] = (Agent(iri, kind, name, cls), g)
+    ctx.labels[iri] = name
     return iri
 
 
@@ -280,8 +284,9 @@ def remember_agents(ctx: Context, written: Iterable[tuple[str, Agent]]) -> None:
         ctx.agent_keys.add(key)
 
 
-def _names(folder: Path, *namespaces: str) -> dict[str, str]:
-    """Names (label, other names, code names, INN) of the subjects of a folder -> IRI."""
+def _names(folder: Path, *namespaces: str, labels: dict[str, str] | None = None) -> dict[str, str]:
+    """Names (label, other names, code names, INN) of the subjects of a folder -> IRI; their
+    labels go into ``labels`` when given."""
     out: dict[str, str] = {}
     if not folder.is_dir():
         return out
@@ -298,6 +303,8 @@ def _names(folder: Path, *namespaces: str) -> dict[str, str]:
                 and any(s.value.startswith(ID + ns) for ns in namespaces)
             ):
                 out.setdefault(t.object.value, s.value)
+                if labels is not None and t.predicate.value == RDFS_LABEL:
+                    labels.setdefault(s.value, t.object.value)
     return out
 
 
