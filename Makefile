@@ -18,10 +18,10 @@ $(STAMP_TEST): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $@ $(STAMP_RUN)
 
-## build, validate and store the graph, then show the trials it holds
+## build, validate and store the graph, then summarise it (counts, trials by status and phase, the newest)
 run: $(STAMP_RUN)
 	$(BIN)/cartkg build
-	$(BIN)/cartkg query trials
+	$(BIN)/cartkg stats
 
 ## install with the test extras and run the tests
 test: $(STAMP_TEST)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+import re
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -14,7 +16,7 @@ from cartkg.paths import Project
 
 REPO = Path(__file__).resolve().parents[1]
 TEST_DATA = REPO / "tests" / "data"
-PROJECT_FOLDERS = ("ontology", "data", "shapes", "queries")
+PROJECT_FOLDERS = ("ontology", "data", "shapes", "queries", "registry")
 
 PREFIXES = """\
 @prefix cartkg: <https://w3id.org/cartkg/vocab/> .
@@ -30,13 +32,53 @@ PREFIXES = """\
 """
 
 
+# the hand-curated core of data/: the machinery's tests build it in seconds, where the whole
+# graph (300 registry trials) takes longer; the files they cite come along (see small_data)
+CURATED = ("programs/rese-cel", "programs/relma-cel", "trials/NCT06328777", "trials/NCT06414135")
+_FOLDER = {
+    "source": "sources", "organization": "organizations", "person": "organizations",
+    "program": "programs", "product": "programs", "trial": "trials",
+}  # fmt: skip
+_REFERENCE = re.compile(r"\b(" + "|".join(_FOLDER) + r"):([A-Za-z0-9][A-Za-z0-9_.-]*[A-Za-z0-9])")
+
+
+@functools.cache
+def small_data() -> tuple[str, ...]:
+    """The curated files and, transitively, every file of data/ whose subject they name."""
+    wanted = {f"{c}.ttl" for c in CURATED}
+    todo = list(wanted)
+    while todo:
+        text = (REPO / "data" / todo.pop()).read_text(encoding="utf-8")
+        for kind, key in _REFERENCE.findall(text):
+            rel = f"{_FOLDER[kind]}/{key}.ttl"
+            if rel not in wanted and (REPO / "data" / rel).is_file():
+                wanted.add(rel)
+                todo.append(rel)
+    return tuple(sorted(wanted))
+
+
+def copy_project(root: Path, whole: bool = False) -> Project:
+    """A scratch copy of the project: the curated core of its data, or all of it."""
+    for name in PROJECT_FOLDERS:
+        if name == "data" and not whole:
+            for rel in small_data():
+                (root / "data" / rel).parent.mkdir(parents=True, exist_ok=True)
+                shutil.copy2(REPO / "data" / rel, root / "data" / rel)
+        else:
+            shutil.copytree(REPO / name, root / name)
+    return Project(root)
+
+
 @pytest.fixture
 def project(tmp_path: Path) -> Project:
-    """A scratch copy of the project's graph, free to break."""
-    root = tmp_path / "project"
-    for name in PROJECT_FOLDERS:
-        shutil.copytree(REPO / name, root / name)
-    return Project(root)
+    """A scratch copy of the project with the curated core of its graph, free to break."""
+    return copy_project(tmp_path / "project")
+
+
+@pytest.fixture
+def whole_project(tmp_path: Path) -> Project:
+    """A scratch copy of the whole project, every registry trial included."""
+    return copy_project(tmp_path / "project", whole=True)
 
 
 def write(project: Project, relpath: str, turtle: str, prefixes: bool = True) -> Path:

@@ -17,6 +17,7 @@ from cartkg.ctgov import Importer, criteria, import_paths, read_paths
 from cartkg.ctgov.criteria import split
 from cartkg.ctgov.fetch import Fetcher, FetchError
 from cartkg.ctgov.mapping import map_record
+from cartkg.ctgov.record import RecordError
 from cartkg.dataset import Dataset
 from cartkg.fmt import canonical_turtle
 from cartkg.importing.context import CONDITIONS_TABLE, Context
@@ -170,9 +171,13 @@ def test_interventions_link_known_products_by_code_name_and_other_name(ctx: Cont
     assert objects(relma.trial, f"{ID}trial/NCT06414135", f"{V}studiesProduct") == {
         f"{ID}product/relma-cel"
     }
-    kysa = map_record(ctx, load("NCT05938725"))
-    assert not objects(kysa.trial, f"{ID}trial/NCT05938725", f"{V}studiesProduct")
-    assert any("KYV-101" in n for n in kysa.notes)
+    kysa = map_record(ctx, load("NCT05938725"))  # KYV-101: a product of the monitor's table
+    assert objects(kysa.trial, f"{ID}trial/NCT05938725", f"{V}studiesProduct") == {
+        f"{ID}product/kyv-101"
+    }
+    ntrust = map_record(ctx, load("NCT06557265"))  # NKX019: no product of the graph
+    assert not objects(ntrust.trial, f"{ID}trial/NCT06557265", f"{V}studiesProduct")
+    assert any("NKX019" in n for n in ntrust.notes)
 
 
 def test_the_arms_own_intervention_list_wins(ctx: Context) -> None:
@@ -661,3 +666,11 @@ def test_fetch_offline_says_so_clearly() -> None:
 def test_fetch_of_an_unknown_study_is_a_skipped_record() -> None:
     got = list(_fetcher(lambda r: httpx.Response(404)).studies(["NCT00000000"]))
     assert "404" in str(got[0][2])
+
+
+def test_an_nct_id_in_other_digits_is_not_an_nct_id(ctx: Context) -> None:
+    """Regression: the NCT pattern's ``\\d`` matched Arabic-Indic digits."""
+    record = load("NCT05938725")
+    record["protocolSection"]["identificationModule"]["nctId"] = "NCT0593872\u0665"
+    with pytest.raises(RecordError, match="not an NCT number"):
+        map_record(ctx, record)

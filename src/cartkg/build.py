@@ -13,13 +13,14 @@ import pyoxigraph as ox
 
 from cartkg.dataset import Dataset, LoadedFile, load_files
 from cartkg.errors import CheckFailed
+from cartkg.io import to_rdflib
 from cartkg.manifest import Changes, Entry, Manifest, compare, file_digest, schema_digest
-from cartkg.namespaces import converter, prefix_map
+from cartkg.namespaces import converter, prefix_map, show_term
 from cartkg.paths import Project, SourceFile
 from cartkg.queries import EmbeddedClient, QueryClient, load_queries, query_quads
 from cartkg.reason import ReasonReport, reason, still_true, take_inferences
 from cartkg.store import StagedStore, current_folder
-from cartkg.validate import ValidationReport, validate
+from cartkg.validate import ValidationReport, carry_over, load_results, save_results, validate
 
 
 class Progress(Protocol):
@@ -121,7 +122,11 @@ def build(
             report.counts = entity_counts(_client(project, staged.store, prefixes))
         del dataset
         with stage("store"):
-            staged.commit(Manifest.of(schema, report.files, digests))
+            results = report.validation.results if report.validation is not None else []
+            staged.commit(
+                Manifest.of(schema, report.files, digests),
+                lambda folder: save_results(results, folder),
+            )
             report.stored = store_path is not None
             if store_path is None:
                 report.memory_store = staged.store
@@ -181,7 +186,12 @@ def rebuild(
         report.files = dataset.files
         # the checks of a full build see no inference: set them aside while checking
         inferred = take_inferences(store)
+        previous_results = load_results(folder)
         _check(dataset, report, run_reasoner, stage, focus)
+        assert report.validation is not None
+        if previous_results is not None:
+            shown = {show_term(to_rdflib(n), converter(project.ontology_file)) for n in focus}
+            carry_over(report.validation, previous_results, shown, report.changed)
         with stage("assemble"):
             if report.reasoning is not None:
                 store.bulk_extend(still_true(inferred, focus))
@@ -195,7 +205,8 @@ def rebuild(
             manifest.files.update(
                 {f.source.relpath: Entry(digests[f.source.relpath], f.triples) for f in loaded}
             )
-            staged.commit(manifest)
+            results = report.validation.results
+            staged.commit(manifest, lambda folder: save_results(results, folder))
             report.stored = True
     return report
 

@@ -39,6 +39,7 @@ from cartkg.reason import reason as run_reasoner
 from cartkg.render import (
     RESULT_FORMATS,
     print_build,
+    print_overview,
     print_reasoning,
     print_validation,
     result_table,
@@ -90,7 +91,7 @@ def _reported() -> Iterator[None]:
         if report.reasoning is not None and not report.reasoning.ok:
             print_reasoning(err, report.reasoning, converter(_project().ontology_file))
         if report.validation is not None and not report.validation.conforms:
-            print_validation(err, report.validation)
+            print_validation(err, report.validation, summary=True)
         err.print(str(e), style="bold red")
         raise typer.Exit(e.exit_code) from None
     except CartkgError as e:
@@ -163,7 +164,7 @@ def build_cmd(
         if report.reasoning is not None:
             print_reasoning(out, report.reasoning, converter(project.ontology_file))
         if report.validation is not None and report.validation.results:
-            print_validation(out, report.validation)
+            print_validation(out, report.validation, summary=not verbose)
         elif report.validation is not None:
             out.print("SHACL: 0 violations, 0 warnings", style="green")
         if report.stored:
@@ -374,12 +375,16 @@ def stats_cmd(
     endpoint: Annotated[str | None, typer.Option(help="Count on this endpoint instead.")] = None,
     fmt: Annotated[str, typer.Option("--format", "-f", help="table, csv, tsv or json")] = "table",
 ) -> None:
-    """Counts of programs, products, trials, designations, safety events and sources."""
+    """Counts of programs, products, trials, sites, designations, safety events and sources;
+    as a table, also the trials by status and by phase and the newest trials."""
     with _reported():
         _check_result_format(fmt)
         project = _project()
-        result = _client(project, store, endpoint).run_query("stats")
+        client = _client(project, store, endpoint)
+        result = client.run_query("stats")
         _print_result(project, result, fmt, "cartkg")
+        if fmt == "table":
+            print_overview(out, client)
 
 
 GraphsOption = Annotated[

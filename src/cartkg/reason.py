@@ -81,6 +81,7 @@ class ReasonReport:
     seconds: float = 0.0
     strategy: str = "hermit"  # hermit | rules | focus (see ``reason``)
     sampled_triples: int = 0  # data triples HermiT saw, under the rules strategy
+    why: str = ""  # why this strategy ran (the graph's size, a request, an unsupported axiom)
 
     @property
     def ok(self) -> bool:
@@ -120,12 +121,14 @@ def reason(
     ontology the rules implement; otherwise HermiT runs on everything.
     """
     started = time.perf_counter()
-    rules = _rules_for(dataset)
+    rules, unsupported = _rules_for(dataset)
+    size = dataset_data_triples(dataset)
     if rules is not None and focus is not None:
         report = _by_rules(dataset, rules, focus)
         report.strategy = "focus"
+        report.why = f"a rebuild: the OWL rules on the {len(focus):,} nodes the changed files touch"
     elif rules is not None and (
-        strategy == "rules" or (strategy == "auto" and dataset_data_triples(dataset) > HERMIT_LIMIT)
+        strategy == "rules" or (strategy == "auto" and size > HERMIT_LIMIT)
     ):
         with ThreadPoolExecutor(1) as pool:  # HermiT is mostly Java: on another core
             sampled = pool.submit(_hermit, dataset, explain, profile, SAMPLE_TRIPLES)
@@ -143,8 +146,20 @@ def reason(
         report.profile_checked = sample.profile_checked
         report.profile_violations = sample.profile_violations
         report.profile_note = sample.profile_note
+        report.why = (
+            "asked for (--strategy rules)"
+            if strategy == "rules"
+            else f"{size:,} data triples, above HermiT's limit of {HERMIT_LIMIT:,}: the OWL rules "
+            "check every triple, HermiT the ontology with a sample"
+        )
     else:
         report = _hermit(dataset, explain, profile)
+        if rules is None:
+            report.why = f"the OWL rules do not implement this ontology ({unsupported}), so HermiT reasons over everything"  # noqa: E501
+        elif strategy == "hermit" or focus is not None:
+            report.why = "asked for (--strategy hermit)"
+        else:
+            report.why = f"{size:,} data triples, within HermiT's limit of {HERMIT_LIMIT:,}"
     report.seconds = time.perf_counter() - started
     return report
 
@@ -153,11 +168,12 @@ def dataset_data_triples(dataset: Dataset) -> int:
     return sum(f.triples for f in dataset.files if f.source.role == "data")
 
 
-def _rules_for(dataset: Dataset) -> Rules | None:
+def _rules_for(dataset: Dataset) -> tuple[Rules | None, str]:
+    """The ontology's axioms as rules, or None and the axiom the rules do not implement."""
     try:
-        return compile_rules(dataset.rdflib_graph("ontology"))
-    except UnsupportedOntology:
-        return None
+        return compile_rules(dataset.rdflib_graph("ontology")), ""
+    except UnsupportedOntology as e:
+        return None, str(e)
 
 
 def _by_rules(

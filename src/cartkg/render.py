@@ -7,14 +7,16 @@ from io import BytesIO
 
 import curies
 from rdflib.query import Result
+from rich.columns import Columns
 from rich.console import Console
 from rich.table import Table
 
 from cartkg.build import BuildReport
 from cartkg.io import from_rdflib
 from cartkg.namespaces import show_term
+from cartkg.queries import QueryClient
 from cartkg.reason import ReasonReport
-from cartkg.validate import ValidationReport
+from cartkg.validate import ValidationReport, ValidationResult
 
 RESULT_FORMATS = ("table", "csv", "tsv", "json")
 _STYLE = {"Violation": "bold red", "Warning": "yellow", "Info": "cyan"}
@@ -51,9 +53,35 @@ def result_table(result: Result, converter: curies.Converter, title: str | None 
     return table
 
 
-def print_validation(console: Console, report: ValidationReport) -> None:
-    """The report grouped by file, then focus node: shape, path, message, severity."""
-    for file, nodes in report.by_file().items():
+LISTED_WARNINGS = 20  # a build lists this many warnings at most; beyond, a count per shape
+
+
+def print_validation(console: Console, report: ValidationReport, summary: bool = False) -> None:
+    """The report grouped by file, then focus node: shape, path, message, severity. With
+    ``summary`` (a build), violations are listed and many warnings are counted per shape."""
+    warnings = [r for r in report.results if r.severity != "Violation"]
+    if summary and len(warnings) > LISTED_WARNINGS:
+        _print_results(console, [r for r in report.results if r.severity == "Violation"])
+        counts = Counter((r.severity, r.shape_name, r.path, r.message) for r in warnings)
+        table = Table(title=f"{len(warnings)} warnings, by shape (cartkg validate lists them all)")
+        for column in ("count", "severity", "shape", "message"):
+            table.add_column(column, justify="right" if column == "count" else "left")
+        for (severity, name, path, message), n in counts.most_common():
+            where = f" ({path})" if path else ""
+            table.add_row(str(n), severity, f"{name}{where}", message)
+        console.print(table)
+    else:
+        _print_results(console, report.results)
+    console.print(
+        f"{report.violations} violation(s), {report.warnings} warning(s)"
+        + (" - conforms" if report.conforms else " - does not conform"),
+        style="green" if report.conforms else "bold red",
+    )
+
+
+def _print_results(console: Console, results: list[ValidationResult]) -> None:
+    grouped = ValidationReport(results).by_file()
+    for file, nodes in grouped.items():
         console.print(f"[bold]{file}[/bold]")
         for node, results in nodes.items():
             console.print(f"  {node}", markup=False, highlight=False)
@@ -65,11 +93,6 @@ def print_validation(console: Console, report: ValidationReport) -> None:
                 console.print(
                     f"{r.shape_name}{where}: {r.message}{value}", markup=False, highlight=False
                 )
-    console.print(
-        f"{report.violations} violation(s), {report.warnings} warning(s)"
-        + (" - conforms" if report.conforms else " - does not conform"),
-        style="green" if report.conforms else "bold red",
-    )
 
 
 def print_reasoning(console: Console, report: ReasonReport, converter: curies.Converter) -> None:
@@ -79,6 +102,8 @@ def print_reasoning(console: Console, report: ReasonReport, converter: curies.Co
         f"{report.sampled_triples} data triples, {report.runs} run(s)",
         "focus": "OWL rules on the changed nodes",
     }[report.strategy]
+    if report.why:
+        console.print(f"Reasoner: {report.why}", markup=False, highlight=False)
     if report.consistent:
         console.print(f"Consistent ({how}, {report.seconds:.1f} s)", style="green")
     else:
@@ -157,6 +182,51 @@ def print_build(console: Console, report: BuildReport, verbose: bool = False) ->
         )
     stages = ", ".join(f"{k} {v:.2f} s" for k, v in report.stages.items())
     console.print(f"Stages: {stages}")
+    validation = report.validation
+    if validation is not None:
+        console.print(f"Validation: {validation.why}", markup=False, highlight=False)
     if report.incremental:
         changed = ", ".join(report.changed) or "no data file"
-        console.print(f"Incremental: parsed and checked again only what changed: {changed}")
+        nodes = validation.focus_nodes if validation is not None else None
+        checked = f" ({nodes:,} nodes)" if nodes is not None else ""
+        kept = (
+            f"; {validation.kept} results of the last build kept for the nodes not checked again"
+            if validation is not None
+            else ""
+        )
+        console.print(
+            f"Rebuild: parsed and checked again only what changed{checked}: {changed}{kept}",
+            markup=False,
+            highlight=False,
+        )
+
+
+NEWEST = 10  # newest trials the overview lists
+
+
+def print_overview(console: Console, client: QueryClient) -> None:
+    """Trials by status and by phase side by side, then the newest trials (stored queries)."""
+    by_status = Table(title="Trials by latest status")
+    by_status.add_column("status")
+    by_status.add_column("trials", justify="right")
+    for row in client.run_query("trials-by-status"):
+        by_status.add_row(str(row["status"]), str(row["trials"]))
+    by_phase = Table(title="Trials by phase")
+    by_phase.add_column("phases")
+    by_phase.add_column("trials", justify="right")
+    for row in client.run_query("trials-by-phase"):
+        by_phase.add_row(str(row["phases"]), str(row["trials"]))
+    console.print(Columns([by_status, by_phase]))
+    rows = list(client.run_query("newest-trials"))
+    newest = Table(title=f"Newest trials ({min(NEWEST, len(rows))} of {len(rows)}: "
+                         "cartkg query newest-trials lists them all)")  # fmt: skip
+    for column in ("appeared", "trial", "status", "products", "title"):
+        newest.add_column(column, overflow="fold" if column == "title" else "ellipsis")
+    for row in rows[:NEWEST]:
+        newest.add_row(
+            *(
+                "" if row[name] is None else str(row[name])
+                for name in ("appeared", "nctId", "status", "products", "title")
+            )
+        )
+    console.print(newest)

@@ -20,6 +20,7 @@ import re
 import shutil
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING
@@ -106,9 +107,11 @@ class StagedStore:
             self.store = ox.Store(str(self.folder))
             self.on_disk = True
 
-    def commit(self, manifest: Manifest | None = None) -> None:
-        """Write the store (and its manifest) to its folder and make it the one at ``target``,
-        atomically."""
+    def commit(
+        self, manifest: Manifest | None = None, write_beside: Callable[[Path], None] | None = None
+    ) -> None:
+        """Write the store (and its manifest, and what ``write_beside`` writes into its folder)
+        to its folder and make it the one at ``target``, atomically."""
         if self.target is None or self.folder is None:
             return
         if not self.on_disk:
@@ -123,6 +126,8 @@ class StagedStore:
         self._close_store()
         if manifest is not None:
             manifest.write(self.folder)
+        if write_beside is not None:
+            write_beside(self.folder)
         link = self.target.parent / f".{self.target.name}.link-{os.getpid()}"
         link.unlink(missing_ok=True)
         os.symlink(self.folder.name, link)

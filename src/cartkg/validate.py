@@ -15,6 +15,7 @@ from collections import defaultdict
 from collections.abc import Callable, Collection, Iterable
 from dataclasses import asdict, dataclass, field
 from functools import partial
+from pathlib import Path
 
 import curies
 import pyoxigraph as ox
@@ -33,6 +34,7 @@ from cartkg.paths import SourceFile
 from cartkg.sparql_shacl import Result, UnsupportedShapes, validate_store, validation_results
 
 SEVERITIES = ("Violation", "Warning", "Info")
+RESULTS_FILE = "cartkg-validation.json"  # in a store folder: the results of its build
 
 
 @dataclass(frozen=True)
@@ -53,6 +55,10 @@ class ValidationReport:
     results: list[ValidationResult] = field(default_factory=list)
     graph: Graph | None = None
     seconds: float = 0.0
+    engine: str = "sparql"  # sparql (the shapes compiled to SPARQL) | pyshacl
+    why: str = ""  # why that engine ran (a fallback names the shape feature that caused it)
+    focus_nodes: int | None = None  # the nodes checked, when only some were (a rebuild)
+    kept: int = 0  # results of an earlier build kept for the nodes not checked again
 
     @property
     def violations(self) -> int:
@@ -118,6 +124,7 @@ def validate(
         check_shapes(dataset, shapes)
     results: list[ValidationResult] | None = None
     report_graph: Graph | None = None
+    why = "the shapes compiled to SPARQL, run on the store"
     if engine == "sparql":
         try:
             found = validate_store(
@@ -125,9 +132,13 @@ def validate(
             )
             results = validation_results(found, shapes, dataset, converter)
             report_graph = _report_graph(found, shapes)
-        except UnsupportedShapes:
+        except UnsupportedShapes as e:
             results = None
+            why = f"pySHACL, because the SPARQL compiler does not compile a shape feature: {e}"
+    else:
+        why = "pySHACL, as asked"
     if results is None:
+        engine = "pyshacl"
         results, report_graph = _pyshacl(dataset, shapes, converter)
         if focus is not None:
             shown = {show_term(to_rdflib(n), converter) for n in focus}
@@ -137,7 +148,47 @@ def validate(
         # 0.40.1 skips the sh:or alternatives of property shapes (found by the shape cases).
         keep = {f.relpath for f in only_files}
         results = [r for r in results if keep & set(r.files)]
-    return ValidationReport(results, report_graph, time.perf_counter() - started)
+    return ValidationReport(
+        results,
+        report_graph,
+        time.perf_counter() - started,
+        engine,
+        why,
+        len(focus) if focus is not None else None,
+    )
+
+
+def save_results(results: Iterable[ValidationResult], folder: Path) -> None:
+    """The results of a build, kept in its store folder for the rebuilds that follow."""
+    data = [asdict(r) for r in results]
+    (folder / RESULTS_FILE).write_text(json.dumps(data, ensure_ascii=False) + "\n", "utf-8")
+
+
+def load_results(folder: Path) -> list[ValidationResult] | None:
+    try:
+        data = json.loads((folder / RESULTS_FILE).read_text(encoding="utf-8"))
+        return [ValidationResult(**r) for r in data]
+    except (OSError, ValueError, TypeError):
+        return None
+
+
+def carry_over(
+    report: ValidationReport,
+    previous: list[ValidationResult],
+    checked: Iterable[str],
+    changed_files: Iterable[str],
+) -> None:
+    """Add to a rebuild's report the earlier results about the nodes it did not check again
+    (their statements did not change), so that it reports what the whole graph holds."""
+    checked = set(checked)
+    changed = set(changed_files)
+    kept = [r for r in previous if r.focus_node not in checked and not (set(r.files) & changed)]
+    report.kept = len(kept)
+    order = {s: i for i, s in enumerate(SEVERITIES)}
+    report.results = sorted(
+        kept + report.results,
+        key=lambda r: (r.files, r.focus_node, order.get(r.severity, 9), r.shape, r.path),
+    )
 
 
 def _pyshacl(

@@ -74,13 +74,13 @@ __all__ = [
 
 PUBMED_URL = "https://pubmed.ncbi.nlm.nih.gov/"
 _DCT_SOURCE = DCT + "source"
-_NCT = re.compile(r"^NCT\d{8}$")
-_EU_CT = re.compile(r"^\d{4}-\d{6}-\d{2}-\d{2}$")
-_EUDRACT = re.compile(r"^\d{4}-\d{6}-\d{2}$")
+_NCT = re.compile(r"^NCT\d{8}$", re.ASCII)
+_EU_CT = re.compile(r"^\d{4}-\d{6}-\d{2}-\d{2}$", re.ASCII)
+_EUDRACT = re.compile(r"^\d{4}-\d{6}-\d{2}$", re.ASCII)
 _CHICTR = re.compile(r"^ChiCTR[0-9A-Za-z-]+$")
-_PMID = re.compile(r"^\d{1,9}$")
+_PMID = re.compile(r"^\d{1,9}$", re.ASCII)
 _TYPE_PREFIX = re.compile(r"^\s*([A-Za-z][A-Za-z _]*?)\s*:\s+(.*)$")
-_DURATION = re.compile(r"(\d+(?:\.\d+)?)\s*-?\s*(years?|months?|weeks?|days?)\b", re.I)
+_DURATION = re.compile(r"(\d+(?:\.\d+)?)\s*-?\s*(years?|months?|weeks?|days?)\b", re.I | re.ASCII)
 
 LYMPHODEPLETION = ("fludarabine", "cyclophosphamide", "bendamustine")
 PRODUCT_TYPES = ("BIOLOGICAL", "GENETIC", "COMBINATION_PRODUCT", "OTHER", "DRUG")

@@ -44,8 +44,10 @@ INTERVENTION_TYPES = (
 )  # fmt: skip
 OFFICIAL_ROLES = ("STUDY_CHAIR", "STUDY_DIRECTOR", "PRINCIPAL_INVESTIGATOR", "SUB_INVESTIGATOR")
 REFERENCE_TYPES = ("BACKGROUND", "RESULT", "DERIVED")
-_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
-_AGE = re.compile(r"^(\d+(?:\.\d+)?)\s+(Years?|Months?|Weeks?|Days?|Hours?|Minutes?)$", re.I)
+_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$", re.ASCII)
+_AGE = re.compile(
+    r"^(\d+(?:\.\d+)?)\s+(Years?|Months?|Weeks?|Days?|Hours?|Minutes?)$", re.I | re.ASCII
+)
 _TYPE_NAMES = {dict: "an object", list: "a list", str: "a string", bool: "true or false"}
 
 

@@ -293,7 +293,9 @@ def _update_product(
                                        f"{path.name} cannot be read, so it is left as it is: {e}"))  # fmt: skip  # noqa: E501
         return
     key = product.iri.rsplit("/", 1)[-1]
-    graph = prod.update_existing(product, product.names, existing, product.iri, key, source)
+    graph = prod.update_existing(
+        product, product.names, existing, product.iri, key, source, importer.ctx
+    )
     text = _text(importer, graph)
     if text != before:
         writes[f"programs/{path.name}"] = text

@@ -298,11 +298,28 @@ def _company(name: str) -> bool:
     return not re.search(r"hospital|universit|institut|college|school", name, re.I)
 
 
-def claims(product: Product, existing: Graph, iri: str) -> list[tuple[str, str, str, str, str]]:
+def claims(
+    product: Product, existing: Graph, iri: str, ctx: Context | None = None
+) -> list[tuple[str, str, str, object, str]]:
     """Where the table disagrees with the product the graph holds: (claim key, the node the
     claim is about, property, the table's value, a note)."""
     props = existing.get(iri) or {}
-    out = []
+    out: list[tuple[str, str, str, object, str]] = []
+    programs = [s for s, p in existing.items() if iri in p.get(C + "product", ())]
+    held = {d for s in programs for d in existing[s].get(C + "developer", ())}
+    if ctx is not None and programs and held and product.sponsors:
+        names = {ctx.label(d) for d in held}
+        agrees = any(
+            ctx.find_agent(name) in held
+            or any(
+                _distinctive(name) & _distinctive(n) or set(words(name)) <= set(words(n))
+                for n in names
+            )
+            for name in product.sponsors
+        )
+        if not agrees:
+            out.append(("developer", programs[0], "developer", Lit(product.row.get("Sponsor")),
+                        "the monitor's table names another developer than the curated file"))  # fmt: skip  # noqa: E501
     constructs = [c for c in props.get(C + "hasConstruct", ()) if isinstance(c, str)]
     held_antigens = {
         a for c in constructs for a in (existing.get(c) or {}).get(C + "targetAntigen", ())
@@ -330,7 +347,13 @@ def claims(product: Product, existing: Graph, iri: str) -> list[tuple[str, str, 
 
 
 def update_existing(
-    product: Product, names: list[str], existing: Graph, iri: str, key: str, source: str
+    product: Product,
+    names: list[str],
+    existing: Graph,
+    iri: str,
+    key: str,
+    source: str,
+    ctx: Context | None = None,
 ) -> Graph:
     """The file of a product the graph has, with the names it lacks and the table's
     disagreements as claims (earlier claims from the table replaced)."""
@@ -365,7 +388,7 @@ def update_existing(
         add(out, iri, SKOS + ("hiddenLabel" if variant else "altLabel"), Lit(name))
         held.add(norm(name))
         held_names.append(name)
-    for claim_key, about, prop, value, note in claims(product, existing, iri):
+    for claim_key, about, prop, value, note in claims(product, existing, iri, ctx):
         c = f"{ID}claim/{key}{CLAIM_MARK}{claim_key}"
         add(out, c, RDF_TYPE, C + "Claim")
         add(out, c, RDFS_LABEL, Lit(f"{ctx_label_of(existing, iri)}: {note}"))

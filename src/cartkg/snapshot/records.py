@@ -113,6 +113,8 @@ def trial_record(
     left = next((s["date"] for s in states if s["event"] == "left the monitored set"), None)
     if trial is not None:
         try:
+            if not text(trial, "LeadSponsor"):
+                raise RowError("LeadSponsor", "missing or empty (a trial needs its sponsor)")
             final = _final_state(trial, captured)
         except RowError as e:
             built.problems.append(Problem(trial.file, trial.where, e.field, e.message))

@@ -25,9 +25,11 @@ from pathlib import Path
 from cartkg.ctgov import record as rec
 from cartkg.importing.report import Problem
 
-NCT = re.compile(r"^NCT\d{8}$")
-DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-_AGE = re.compile(r"^\d+(?:\.\d+)?\s+(Years?|Months?|Weeks?|Days?|Hours?|Minutes?)$", re.I)
+NCT = re.compile(r"^NCT\d{8}$", re.ASCII)
+DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$", re.ASCII)
+_AGE = re.compile(
+    r"^\d+(?:\.\d+)?\s+(Years?|Months?|Weeks?|Days?|Hours?|Minutes?)$", re.I | re.ASCII
+)
 EVENTS = ("first seen", "changed", "left the monitored set")
 UNKNOWN_PHASE = "Unknown"  # no registry value: the monitor could not tell the phase
 
@@ -103,8 +105,9 @@ def read_table(path: Path, columns: tuple[str, ...], shown: str, delimiter: str 
                     f"missing column{'s' if len(missing) > 1 else ''} "
                     f"{', '.join(missing)} (expected {', '.join(columns)})"))  # fmt: skip
                 return table
+            start = reader.line_num + 1  # a row that holds a line break spans lines
             for values in reader:
-                line = reader.line_num
+                line, start = start, reader.line_num + 1
                 if None in values or any(v is None for v in values.values()):
                     table.problems.append(Problem(
                         shown, f"line {line}", "(row)",
