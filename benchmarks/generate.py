@@ -3,8 +3,9 @@
     python benchmarks/generate.py --triples 100000 --out /tmp/bench-100k [--seed 1]
 
 The output is a complete project folder: ``ontology/``, ``shapes/`` and ``queries/`` copied from
-this repository unchanged, the real ``data/`` (so that the stored queries' examples, which name
-real trials and products, give rows; ``--no-real-data`` leaves it out), and synthetic programs,
+this repository unchanged, the curated core of the real ``data/`` (the hand-curated trials and
+programs and the files they cite, so that the stored queries' examples, which name real trials
+and products, give rows; ``--no-real-data`` leaves it out), and synthetic programs,
 trials, organizations, people and sources, one Turtle file per entity, laid out like ``data/``.
 ``cartkg --root OUT build`` reads it exactly as it reads the real graph.
 
@@ -1907,11 +1908,36 @@ def prepare(out: Path) -> None:
     out.mkdir(parents=True, exist_ok=True)
 
 
-def real_files(everything: bool) -> list[Path]:
-    """The real data files to copy: all of data/, or the agencies and the sources they cite."""
+# the hand-curated core of data/ (a few seconds to build, where every registry trial takes
+# longer); core_files() adds, transitively, every data file whose subject they name
+CORE = ("programs/rese-cel", "programs/relma-cel", "trials/NCT06328777", "trials/NCT06414135")
+_FOLDER = {
+    "source": "sources", "organization": "organizations", "person": "organizations",
+    "program": "programs", "product": "programs", "trial": "trials",
+}  # fmt: skip
+_REFERENCE = re.compile(r"\b(" + "|".join(_FOLDER) + r"):([A-Za-z0-9][A-Za-z0-9_.-]*[A-Za-z0-9])")
+
+
+def core_files(data: Path = REPO / "data") -> list[str]:
+    """The curated core of a data folder and every file it names, as paths relative to it."""
+    wanted = {f"{c}.ttl" for c in CORE}
+    todo = list(wanted)
+    while todo:
+        text = (data / todo.pop()).read_text(encoding="utf-8")
+        for kind, key in _REFERENCE.findall(text):
+            rel = f"{_FOLDER[kind]}/{key}.ttl"
+            if rel not in wanted and (data / rel).is_file():
+                wanted.add(rel)
+                todo.append(rel)
+    return sorted(wanted)
+
+
+def real_files(core: bool) -> list[Path]:
+    """The real data files to copy: the curated core of data/ (see core_files), or the agencies
+    and the sources they cite."""
     data = REPO / "data"
-    if everything:
-        return sorted(data.rglob("*.ttl"))
+    if core:
+        return [data / rel for rel in core_files(data)]
     files = set()
     for key in AGENCIES:
         agency = data / "organizations" / f"{key}.ttl"
@@ -1946,7 +1972,8 @@ def check_vocabulary(used: Iterable[str]) -> None:
 def generate(out: Path, triples: int, seed: int = 1, real_data: bool = True) -> dict:
     """Write a synthetic project of about ``triples`` data triples into ``out``; its counts.
 
-    ``real_data`` also copies the real data/ (its triples count towards the total) so that the
+    ``real_data`` also copies the curated core of the real data/ (its triples count towards the
+    total) so that the
     stored queries' examples, which name real trials and products, give rows.
     """
     out = Path(out)

@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
-import functools
-import re
 import shutil
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner, Result
 
-from cartkg.build import build
+from cartkg.build import BuildReport, build
 from cartkg.paths import Project
 
 REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO / "benchmarks"))
+
+from generate import core_files  # noqa: E402  (the curated core of data/: one list for both)
+
 TEST_DATA = REPO / "tests" / "data"
 PROJECT_FOLDERS = ("ontology", "data", "shapes", "queries", "registry")
 
@@ -32,36 +35,11 @@ PREFIXES = """\
 """
 
 
-# the hand-curated core of data/: the machinery's tests build it in seconds, where the whole
-# graph (300 registry trials) takes longer; the files they cite come along (see small_data)
-CURATED = ("programs/rese-cel", "programs/relma-cel", "trials/NCT06328777", "trials/NCT06414135")
-_FOLDER = {
-    "source": "sources", "organization": "organizations", "person": "organizations",
-    "program": "programs", "product": "programs", "trial": "trials",
-}  # fmt: skip
-_REFERENCE = re.compile(r"\b(" + "|".join(_FOLDER) + r"):([A-Za-z0-9][A-Za-z0-9_.-]*[A-Za-z0-9])")
-
-
-@functools.cache
-def small_data() -> tuple[str, ...]:
-    """The curated files and, transitively, every file of data/ whose subject they name."""
-    wanted = {f"{c}.ttl" for c in CURATED}
-    todo = list(wanted)
-    while todo:
-        text = (REPO / "data" / todo.pop()).read_text(encoding="utf-8")
-        for kind, key in _REFERENCE.findall(text):
-            rel = f"{_FOLDER[kind]}/{key}.ttl"
-            if rel not in wanted and (REPO / "data" / rel).is_file():
-                wanted.add(rel)
-                todo.append(rel)
-    return tuple(sorted(wanted))
-
-
 def copy_project(root: Path, whole: bool = False) -> Project:
     """A scratch copy of the project: the curated core of its data, or all of it."""
     for name in PROJECT_FOLDERS:
         if name == "data" and not whole:
-            for rel in small_data():
+            for rel in core_files(REPO / "data"):
                 (root / "data" / rel).parent.mkdir(parents=True, exist_ok=True)
                 shutil.copy2(REPO / "data" / rel, root / "data" / rel)
         else:
@@ -106,8 +84,12 @@ def cli() -> CliRun:
 
 
 @pytest.fixture(scope="session")
-def real_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The real project's graph, built once into a temporary store."""
+def real_build(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, BuildReport]:
+    """The real project's whole graph, built once into a temporary store, and its report."""
     store = tmp_path_factory.mktemp("real") / "store"
-    build(Project(REPO), store)
-    return store
+    return store, build(Project(REPO), store)
+
+
+@pytest.fixture(scope="session")
+def real_store(real_build: tuple[Path, BuildReport]) -> Path:
+    return real_build[0]

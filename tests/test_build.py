@@ -158,3 +158,51 @@ def test_no_project_is_a_clear_error(tmp_path: Path, cli: CliRun) -> None:
 def test_real_graph_builds(real_store: Path) -> None:
     rows = trial_rows(Project(REPO), real_store)
     assert rows, "the real graph has no trials"
+
+
+def test_the_build_says_which_reasoner_and_validator_ran_and_why(
+    project: Project, cli: CliRun
+) -> None:
+    result = cli(project, "build", "--memory")
+    assert result.exit_code == 0, result.stderr
+    assert "Reasoner: " in result.stdout and "within HermiT's limit of 20,000" in result.stdout
+    assert "Validation: the shapes compiled to SPARQL, run on the store" in result.stdout
+
+
+def test_the_real_graph_uses_the_rules_and_the_compiled_shapes(real_build) -> None:
+    _, report = real_build
+    assert report.reasoning.strategy == "rules"
+    assert "above HermiT's limit" in report.reasoning.why
+    assert report.validation.engine == "sparql", report.validation.why
+
+
+def test_neither_engine_would_fall_back_on_the_projects_own_files() -> None:
+    """The ontology compiles to rules and the shapes to SPARQL: no feature sends either to the
+    slow engine (HermiT on everything, pySHACL)."""
+    from cartkg.dataset import Dataset
+    from cartkg.rules import compile_rules
+    from cartkg.sparql_shacl import validate_store
+
+    dataset = Dataset.load(Project(REPO), roles=("ontology", "shapes"))
+    compile_rules(dataset.rdflib_graph("ontology"))  # raises UnsupportedOntology
+    shapes = dataset.rdflib_graph("shapes")
+    validate_store(dataset.store, dataset.graph_names("ontology"), shapes, None)  # raises
+
+
+def test_a_shape_feature_the_compiler_lacks_is_named_when_validation_falls_back(
+    project: Project, cli: CliRun
+) -> None:
+    write(
+        project,
+        "shapes/closed.ttl",
+        "@prefix sh: <http://www.w3.org/ns/shacl#> .\n"
+        "@prefix shape: <https://w3id.org/cartkg/shapes/> .\n"
+        "shape:ClosedProgramShape a sh:NodeShape ; sh:targetClass cartkg:TherapyProgram ;\n"
+        '  sh:name "closed" ; sh:closed false ; sh:severity sh:Info .\n',
+    )
+    result = cli(project, "build", "--memory")
+    assert (
+        "Validation: pySHACL, because the SPARQL compiler does not compile a shape feature"
+        in result.stdout
+    )
+    assert "closed" in result.stdout.split("Validation: ", 1)[1].splitlines()[0]

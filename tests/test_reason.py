@@ -50,10 +50,22 @@ def test_reasoner_infers_on_the_real_data(real_report, product: str, cls: str) -
 
 
 def test_reasoner_does_not_infer_what_the_data_does_not_say(real_report) -> None:
-    # relma-cel's costimulatory domain is unknown, and nobody claims a BCMA target
+    # relma-cel's costimulatory domain is unknown; a product is BCMA-directed only when one of
+    # its constructs targets BCMA
     inferred = set(real_report.inferred)
     assert (PRODUCT + "relma-cel", RDF_TYPE, CARTKG + "CD137CostimulatedProduct") not in inferred
-    assert not any(o == CARTKG + "BCMADirectedProduct" for _, _, o in inferred)
+    store = Dataset.load(Project(REPO)).store
+    bcma = {
+        row["product"].value
+        for row in store.query(
+            "SELECT ?product WHERE { ?product <https://w3id.org/cartkg/vocab/hasConstruct>/"
+            "<https://w3id.org/cartkg/vocab/targetAntigen> "
+            "<https://w3id.org/cartkg/vocab/antigen/BCMA> }",
+            use_default_graph_as_union=True,
+        )
+    }
+    directed = {s for s, _, o in inferred if o == CARTKG + "BCMADirectedProduct"}
+    assert directed == bcma and PRODUCT + "relma-cel" not in directed
 
 
 def test_former_names_answer_for_alternative_labels(real_report) -> None:

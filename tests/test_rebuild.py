@@ -153,8 +153,42 @@ def test_full_forces_a_full_build(built, cli: CliRun) -> None:
     write(project, "data/trials/NCT00000001.ttl", NEW_TRIAL)
     result = cli(project, "build", "--store", str(store))
     assert result.exit_code == 0, result.stderr
-    assert "Incremental: parsed and checked again only what changed" in result.stdout
+    assert "Rebuild: parsed and checked again only what changed" in result.stdout
     assert "data/trials/NCT00000001.ttl" in result.stdout
     result = cli(project, "build", "--store", str(store), "--full")
     assert result.exit_code == 0, result.stderr
-    assert "Incremental" not in result.stdout
+    assert "Rebuild:" not in result.stdout
+
+
+def _results(report) -> set[tuple[str, str, str]]:
+    return {(r.focus_node, r.shape, r.severity) for r in report.validation.results}
+
+
+def test_a_rebuild_reports_the_warnings_the_whole_graph_still_holds(built, cli: CliRun) -> None:
+    project, store = built
+    full = build(project, project.root / "full", full=True)
+    assert full.validation.warnings > 0
+    write(project, "data/trials/NCT00000001.ttl", NEW_TRIAL)  # a trial with no status: a warning
+    report = build(project, store)
+    assert report.incremental and report.validation.kept > 0
+    again = build(project, project.root / "full", full=True)
+    assert _results(report) == _results(again)
+    assert report.validation.warnings == again.validation.warnings > full.validation.warnings
+    # a rebuild that changes nothing says so and still counts every warning
+    result = cli(project, "build", "--store", str(store))
+    assert result.exit_code == 0, result.stderr
+    assert f"0 violation(s), {again.validation.warnings} warning(s)" in result.stdout
+    assert (
+        "Rebuild: parsed and checked again only what changed (0 nodes): no data file"
+        in result.stdout
+    )
+
+
+def test_a_rebuild_says_how_many_nodes_it_checked(built, cli: CliRun) -> None:
+    project, store = built
+    write(project, "data/trials/NCT00000001.ttl", NEW_TRIAL)
+    result = cli(project, "build", "--store", str(store))
+    assert result.exit_code == 0, result.stderr
+    assert "Rebuild: parsed and checked again only what changed (" in result.stdout
+    assert "nodes): data/trials/NCT00000001.ttl" in result.stdout
+    assert "Reasoner: a rebuild: the OWL rules on the" in result.stdout
