@@ -53,7 +53,8 @@ def normalized(result: Result, ordered: bool, concatenated: list[str]) -> list |
             value = binding.get(var)
             if str(var) in concatenated:
                 # engines differ on GROUP_CONCAT over only unbound values: "" or unbound
-                parts = str(value).replace(" | ", ", ").replace(" ", ", ").split(", ")
+                # compared as a set of words: a part's own spaces make the separators ambiguous
+                parts = str(value).replace(" | ", " ").replace(", ", " ").split(" ")
                 value = tuple(sorted(parts)) if value else ()
             row.append((str(var), value))
         rows.append(tuple(row))
