@@ -160,3 +160,29 @@ def test_an_axiom_the_rules_do_not_implement_sends_the_check_to_hermit(
     with pytest.raises(UnsupportedOntology):
         compile_rules(dataset.rdflib_graph("ontology"))
     assert reason(dataset, profile=False, strategy="rules").strategy == "hermit"
+
+
+def test_hermits_passing_run_on_a_sample_is_kept_for_the_same_input(project: Project) -> None:
+    first = reason(Dataset.load(project), profile=False, strategy="rules")
+    assert first.runs == 1 and not first.cached
+    again = reason(Dataset.load(project), profile=False, strategy="rules")
+    assert again.cached and again.runs == 0 and again.consistent
+    assert sorted(again.inferred) == sorted(first.inferred)
+    # any change to the ontology (or to the sample) runs HermiT again
+    write(
+        project,
+        "ontology/vocab/zz-extra.ttl",
+        "@prefix owl: <http://www.w3.org/2002/07/owl#> .\n"
+        'cartkg:X a owl:Class ; rdfs:label "x"@en .\n',
+    )
+    changed = reason(Dataset.load(project), profile=False, strategy="rules")
+    assert not changed.cached and changed.runs == 1
+
+
+def test_a_failing_hermit_run_is_never_kept(project: Project) -> None:
+    from cartkg.reason import _hermit
+
+    dataset = with_statements(project, "test:e1 a cartkg:CRS ; cartkg:serious true, false .")
+    for _ in range(2):  # a sample holding the whole small graph, the inconsistency with it
+        report = _hermit(dataset, explain=False, profile=False, sample=10**6)
+        assert not report.consistent and not report.cached

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from conftest import CliRun, write
 from rdflib import Graph, Namespace
 
+from cartkg.dataset import Dataset
 from cartkg.paths import Project
 
 SH = Namespace("http://www.w3.org/ns/shacl#")
@@ -159,3 +161,27 @@ def test_unknown_format_is_a_usage_error(project: Project, cli: CliRun) -> None:
     result = cli(project, "validate", "--format", "xml")
     assert result.exit_code == 2
     assert "unknown format" in result.stderr
+
+
+def test_shapes_that_passed_shacl_shacl_are_not_checked_again(
+    project: Project, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from cartkg import validate as validation
+
+    dataset = Dataset.load(project)
+    shapes = dataset.rdflib_graph("shapes")
+    validation._SHAPES_CHECKED.clear()
+    validation.check_shapes(dataset, shapes)  # checks, and keeps the result in .cartkg/cache
+    validation._SHAPES_CHECKED.clear()  # as in a new process
+
+    def fail(*args, **kwargs):
+        raise AssertionError("SHACL-SHACL ran again on the same shapes")
+
+    monkeypatch.setattr(validation, "meta_validate", fail)
+    validation.check_shapes(dataset, shapes)
+    (project.root / "shapes" / "trial.ttl").write_text(
+        (project.root / "shapes" / "trial.ttl").read_text() + "\n", encoding="utf-8"
+    )
+    validation._SHAPES_CHECKED.clear()
+    with pytest.raises(AssertionError, match="ran again"):
+        validation.check_shapes(Dataset.load(project), shapes)

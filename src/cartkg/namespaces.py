@@ -56,7 +56,12 @@ def _prefix_map(path: Path, _mtime: int) -> tuple[tuple[str, str], ...]:
 
 def converter(ontology_file: Path) -> curies.Converter:
     """A CURIE converter over the project's prefix map (fails on a namespace declared twice)."""
-    return curies.Converter.from_prefix_map(prefix_map(ontology_file))
+    return _converter(ontology_file.resolve(), ontology_file.stat().st_mtime_ns)
+
+
+@lru_cache(maxsize=4)  # building one indexes every prefix: reuse it while the file is unchanged
+def _converter(path: Path, _mtime: int) -> curies.Converter:
+    return curies.Converter.from_prefix_map(prefix_map(path))
 
 
 def sparql_prologue(prefixes: dict[str, str]) -> str:

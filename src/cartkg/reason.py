@@ -29,6 +29,7 @@ from pathlib import Path
 import owlready2
 import pyoxigraph as ox
 
+from cartkg import cache
 from cartkg.dataset import Dataset
 from cartkg.errors import InputError
 from cartkg.rules import (
@@ -82,6 +83,7 @@ class ReasonReport:
     strategy: str = "hermit"  # hermit | rules | focus (see ``reason``)
     sampled_triples: int = 0  # data triples HermiT saw, under the rules strategy
     why: str = ""  # why this strategy ran (the graph's size, a request, an unsupported axiom)
+    cached: bool = False  # HermiT's run on this ontology and sample was reused (cartkg.cache)
 
     @property
     def ok(self) -> bool:
@@ -146,6 +148,7 @@ def reason(
         report.profile_checked = sample.profile_checked
         report.profile_violations = sample.profile_violations
         report.profile_note = sample.profile_note
+        report.cached = sample.cached
         report.why = (
             "asked for (--strategy rules)"
             if strategy == "rules"
@@ -208,6 +211,16 @@ def _hermit(
             why = ill_typed(q.object)
             if why:
                 malformed[q.subject].append(f"{q.predicate.value} {why}")
+    key = _cache_key(dataset, data, profile) if sample is not None else None
+    if key is not None and not malformed and (kept := cache.load(dataset.project, key)):
+        return ReasonReport(
+            consistent=True,
+            inferred=[tuple(t) for t in kept["inferred"]],  # type: ignore[misc]
+            sampled_triples=kept["sampled_triples"],
+            profile_checked=kept["profile_checked"],
+            profile_note=kept["profile_note"],
+            cached=True,
+        )
     with tempfile.TemporaryDirectory(prefix="cartkg-reason-") as tmp:
         runner = _Runner(Path(tmp))
         outcome = runner.run(everything)
@@ -242,7 +255,27 @@ def _hermit(
                         _culprit(dataset, ox.NamedNode(subject)) for subject, _ in conflict
                     ]
         report.runs = runner.runs
+    if key is not None and report.ok and not report.culprits:  # only a passing run is kept
+        cache.save(dataset.project, key, {
+            "inferred": report.inferred, "sampled_triples": report.sampled_triples,
+            "profile_checked": report.profile_checked, "profile_note": report.profile_note,
+        })  # fmt: skip
     return report
+
+
+def _cache_key(dataset: Dataset, sample: list[ox.Quad], profile: bool) -> str | None:
+    """What HermiT's run on the ontology and a sample depends on: the ontology files' bytes
+    and the sampled triples (None when the sample holds a blank node, whose label is new on
+    every load)."""
+    lines = sorted(_ntriples(sample))
+    if any("_:" in line for line in lines):
+        return None
+    files = sorted(
+        (f.source.relpath.encode(), f.source.path.read_bytes())
+        for f in dataset.files
+        if f.source.role == "ontology"
+    )
+    return cache.digest("hermit", [str(profile), *(b"\0".join(f) for f in files), *lines])
 
 
 def _sample(dataset: Dataset, budget: int) -> list[ox.Quad]:

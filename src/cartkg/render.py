@@ -99,7 +99,12 @@ def print_reasoning(console: Console, report: ReasonReport, converter: curies.Co
     how = {
         "hermit": f"HermiT, {report.runs} run(s)",
         "rules": f"OWL rules on every triple; HermiT on the ontology and a sample of "
-        f"{report.sampled_triples} data triples, {report.runs} run(s)",
+        f"{report.sampled_triples} data triples, "
+        + (
+            "its passing result on this very sample kept from an earlier build"
+            if report.cached
+            else f"{report.runs} run(s)"
+        ),
         "focus": "OWL rules on the changed nodes",
     }[report.strategy]
     if report.why:
