@@ -414,6 +414,8 @@ def edit_row(folder: Path, name: str, nct: str, column: str, value: str) -> int:
         ("trials.csv", "Phase", "PHASE5", "Phase"),
         ("trials.csv", "StartDate", "2023-13-40", "StartDate"),
         ("trials.csv", "EnrollmentCount", "many", "EnrollmentCount"),
+        ("trials.csv", "EnrollmentCount", "inf", "EnrollmentCount"),  # regression: a crash
+        ("sites.csv", "Longitude", "nan", "Longitude"),
         ("history.csv", "SnapshotDate", "yesterday", "SnapshotDate"),
         ("sites.csv", "Latitude", "123.4", "Latitude"),
     ],
@@ -483,7 +485,9 @@ _VALUES = {
     "Phase": st.sampled_from(["PHASE1", "PHASE1|PHASE2", "NA", "Unknown", "", "PHASE9"]),
     "StartDate": st.one_of(st.dates().map(str), _TEXT),
     "LastUpdatePostDate": st.one_of(st.dates().map(str), st.just("")),
-    "EnrollmentCount": st.one_of(st.integers(-5, 500).map(str), _TEXT),
+    "EnrollmentCount": st.one_of(
+        st.integers(-5, 500).map(str), st.sampled_from(["nan", "inf", "1e3", "12.0"]), _TEXT
+    ),
     "EnrollmentType": st.sampled_from(["ESTIMATED", "ACTUAL", "", "GUESS"]),
     "MinAge": st.sampled_from(["18 Years", "6 Months", "", "eighteen"]),
     "MaxAge": st.sampled_from(["75 Years", "", "N/A years"]),

@@ -62,13 +62,12 @@ def print_validation(console: Console, report: ValidationReport, summary: bool =
     warnings = [r for r in report.results if r.severity != "Violation"]
     if summary and len(warnings) > LISTED_WARNINGS:
         _print_results(console, [r for r in report.results if r.severity == "Violation"])
-        counts = Counter((r.severity, r.shape_name, r.path, r.message) for r in warnings)
-        table = Table(title=f"{len(warnings)} warnings, by shape (cartkg validate lists them all)")
-        for column in ("count", "severity", "shape", "message"):
+        counts = Counter((r.severity, r.shape_name, r.path) for r in warnings)
+        table = Table(title=f"{len(warnings)} warnings by check (cartkg validate lists each)")
+        for column in ("count", "severity", "check"):
             table.add_column(column, justify="right" if column == "count" else "left")
-        for (severity, name, path, message), n in counts.most_common():
-            where = f" ({path})" if path else ""
-            table.add_row(str(n), severity, f"{name}{where}", message)
+        for (severity, name, path), n in counts.most_common():
+            table.add_row(str(n), severity, f"{name} ({path})" if path else name)
         console.print(table)
     else:
         _print_results(console, report.results)
@@ -206,7 +205,7 @@ def print_build(console: Console, report: BuildReport, verbose: bool = False) ->
         )
 
 
-NEWEST = 10  # newest trials the overview lists
+NEWEST = 5  # newest trials the overview lists
 
 
 def print_overview(console: Console, client: QueryClient) -> None:
@@ -226,7 +225,8 @@ def print_overview(console: Console, client: QueryClient) -> None:
     newest = Table(title=f"Newest trials ({min(NEWEST, len(rows))} of {len(rows)}: "
                          "cartkg query newest-trials lists them all)")  # fmt: skip
     for column in ("appeared", "trial", "status", "products", "title"):
-        newest.add_column(column, overflow="fold" if column == "title" else "ellipsis")
+        newest.add_column(column, overflow="fold" if column == "title" else "ellipsis",
+                          max_width=60 if column == "title" else None)  # fmt: skip
     for row in rows[:NEWEST]:
         newest.add_row(
             *(

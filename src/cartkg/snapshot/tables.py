@@ -189,17 +189,16 @@ def start_date(row: Row, column: str = "StartDate") -> str | None:
     return value
 
 
+_WHOLE = re.compile(r"^\d+(?:\.0*)?$", re.ASCII)  # "30", or "30.0" as pandas may write it
+
+
 def count(row: Row, column: str) -> int | None:
     value = row.get(column)
     if not value:
         return None
-    try:
-        number = float(value)
-    except ValueError:
-        raise RowError(column, f"not a whole number: {value[:40]!r}") from None
-    if number != int(number) or number < 0:
+    if not _WHOLE.match(value):
         raise RowError(column, f"not a whole number from 0: {value[:40]!r}")
-    return int(number)
+    return int(float(value))
 
 
 def age(row: Row, column: str) -> str | None:
@@ -210,6 +209,7 @@ def age(row: Row, column: str) -> str | None:
 
 
 def coordinate(row: Row, column: str, limit: float) -> float | None:
+    """A latitude or longitude, a finite number within +/- ``limit``."""
     value = row.get(column)
     if not value:
         return None
@@ -217,7 +217,7 @@ def coordinate(row: Row, column: str, limit: float) -> float | None:
         number = float(value)
     except ValueError:
         raise RowError(column, f"not a number: {value[:40]!r}") from None
-    if not -limit <= number <= limit:
+    if not -limit <= number <= limit:  # also NaN
         raise RowError(column, f"out of range (-{limit:g} to {limit:g}): {value}")
     return number
 
