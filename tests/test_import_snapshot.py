@@ -540,3 +540,29 @@ def test_an_nct_id_in_other_digits_is_refused(project: Project, tmp_path: Path) 
     assert any(
         p.record == f"line {line} (NCT0586995\u0665)" and p.field == "NCTId" for p in report.skipped
     )
+
+
+# the repository's own graph -------------------------------------------------------------------
+def test_the_graph_holds_every_registry_trial_and_its_sites(cli: CliRun, real_store: Path) -> None:
+    from conftest import REPO
+
+    result = cli(Project(REPO), "stats", "-f", "csv", "--store", str(real_store))
+    counts = {k: int(v) for k, v in (line.split(",") for line in result.stdout.splitlines()[1:])}
+    assert counts["trials"] >= 300 and counts["sites"] >= 1000
+
+
+def test_status_history_of_a_registry_trial_with_its_sources(cli: CliRun, real_store: Path) -> None:
+    from conftest import REPO
+
+    result = cli(
+        Project(REPO), "query", "status-history", "-p", "trial=NCT05869955", "-f", "csv",
+        "--store", str(real_store),
+    )  # fmt: skip
+    assert result.exit_code == 0, result.stderr
+    rows = list(csv.DictReader(result.stdout.splitlines()))
+    assert [(r["asOf"], r["status"]) for r in rows] == [
+        ("2026-04-25", "Recruiting"),
+        ("2026-08-04", "Active, not recruiting"),
+    ]
+    assert all(r["urls"] == "https://clinicaltrials.gov/study/NCT05869955" for r in rows)
+    assert all(r["sources"] for r in rows)
