@@ -25,7 +25,7 @@ def real_report():
 def test_real_graph_is_consistent(real_report) -> None:
     assert real_report.consistent and real_report.ok
     assert not real_report.unsatisfiable
-    assert real_report.runs == 1
+    assert real_report.runs == 1 or real_report.cached  # one HermiT run, or its kept result
 
 
 def test_real_graph_is_in_the_owl2_dl_profile(real_report) -> None:
