@@ -175,9 +175,14 @@ def test_interventions_link_known_products_by_code_name_and_other_name(ctx: Cont
     assert objects(kysa.trial, f"{ID}trial/NCT05938725", f"{V}studiesProduct") == {
         f"{ID}product/kyv-101"
     }
-    ntrust = map_record(ctx, load("NCT06557265"))  # NKX019: no product of the graph
-    assert not objects(ntrust.trial, f"{ID}trial/NCT06557265", f"{V}studiesProduct")
-    assert any("NKX019" in n for n in ntrust.notes)
+    ntrust = map_record(ctx, load("NCT06557265"))  # NKX019, by its code name
+    assert objects(ntrust.trial, f"{ID}trial/NCT06557265", f"{V}studiesProduct") == {
+        f"{ID}product/nkx019"
+    }
+    unknown = json.loads(json.dumps(load("NCT06557265")).replace("NKX019", "QZX-777"))
+    unknown = map_record(ctx, unknown)  # a code name no product of the graph has
+    assert not objects(unknown.trial, f"{ID}trial/NCT06557265", f"{V}studiesProduct")
+    assert any("not linked" in n and "QZX-777" in n for n in unknown.notes)
 
 
 def test_the_arms_own_intervention_list_wins(ctx: Context) -> None:
@@ -674,3 +679,40 @@ def test_an_nct_id_in_other_digits_is_not_an_nct_id(ctx: Context) -> None:
     record["protocolSection"]["identificationModule"]["nctId"] = "NCT0593872\u0665"
     with pytest.raises(RecordError, match="not an NCT number"):
         map_record(ctx, record)
+
+
+def test_a_generic_product_name_matches_no_intervention(ctx: Context) -> None:
+    """Regression: "CD19.CAR-T" and "anti-CD19 CAR-T cells", other names of two academic
+    products, linked 40 trials whose interventions are CD19 CAR-T cells of other makers."""
+    fresh = Context(ctx.prefixes, set(), {}, {}, {}, {}, {}, {}, set(), {})
+    fresh.add_product_name("CD19.CAR-T", "https://w3id.org/cartkg/id/product/a")
+    fresh.add_product_name("anti-CD19 CAR-T cells", "https://w3id.org/cartkg/id/product/a")
+    fresh.add_product_name("KYV-101", "https://w3id.org/cartkg/id/product/kyv-101")
+    assert fresh.match_products("anti-CD19 CAR-T cells") == []
+    assert fresh.match_products("BCMA/CD19 CAR-T cells") == []
+    assert fresh.match_products("KYV-101 CAR T cells") == [
+        "https://w3id.org/cartkg/id/product/kyv-101"
+    ]
+
+
+def test_a_stale_unlinked_interventions_note_is_replaced_and_a_curated_note_kept() -> None:
+    """Regression: the importer's note naming DSG3-CAART as unlinked outlived the product's
+    curation, because the previous import is re-mapped with today's graph, which links it."""
+    from cartkg.importing.merge import UNLINKED_NOTE, merge
+    from cartkg.importing.turtle import Lit, add, new_graph
+
+    trial, note = f"{ID}trial/NCT04422912", "http://www.w3.org/2004/02/skos/core#editorialNote"
+    stale = Lit(UNLINKED_NOTE + "DSG3-CAART.", None, "en")
+    curated = Lit("Linked by curation.", None, "en")
+    existing, new = new_graph(), new_graph()
+    add(existing, trial, note, stale)
+    add(existing, trial, note, curated)
+    add(new, trial, f"{V}studiesProduct", f"{ID}product/dsg3-caart")
+    merged = merge(existing, new, new, "NCT04422912", [])
+    assert objects(merged, trial, note) == {curated}
+    add(new, trial, note, Lit(UNLINKED_NOTE + "Cyclophosphamide.", None, "en"))
+    merged = merge(existing, new, new, "NCT04422912", [])
+    assert objects(merged, trial, note) == {
+        curated,
+        Lit(UNLINKED_NOTE + "Cyclophosphamide.", None, "en"),
+    }

@@ -566,3 +566,17 @@ def test_status_history_of_a_registry_trial_with_its_sources(cli: CliRun, real_s
     ]
     assert all(r["urls"] == "https://clinicaltrials.gov/study/NCT05869955" for r in rows)
     assert all(r["sources"] for r in rows)
+
+
+def test_an_enrollment_type_the_early_captures_missed_comes_from_the_last(imported) -> None:
+    """Regression: KYSA-1's only history row has no enrollment type (not captured), the last
+    snapshot says 6 ACTUAL; no enrollment count was made (169 trials had none)."""
+    project, _ = imported
+    g = trial_graph(project, "NCT05938725")
+    counts = objects(g, f"{ID}trial/NCT05938725", f"{V}enrollment")
+    assert {
+        (lexes(g, c, f"{V}count").pop(), lexes(g, c, f"{V}isEstimate").pop()) for c in counts
+    } == {("6", "false")}
+    trials = sorted((project.root / "data" / "trials").glob("NCT*.ttl"))
+    without = [p.stem for p in trials if "cartkg:EnrollmentCount" not in p.read_text()]
+    assert len(without) < 10, without

@@ -41,7 +41,7 @@ from cartkg.importing.context import (
     norm,
     slug,
 )
-from cartkg.importing.merge import MARK, shorten
+from cartkg.importing.merge import MARK, UNLINKED_NOTE, shorten
 from cartkg.importing.terms import (
     DCT,
     ID,
@@ -520,10 +520,10 @@ class _Mapper:
                 add(self.g, part, C + "drug", drug)
                 add(self.g, regimen, C + "component", part)
             add(self.g, t, C + "lymphodepletion", regimen)
+        unmatched = list(dict.fromkeys(unmatched))  # a name listed twice is named once
         if unmatched:
-            add(self.g, t, SKOS + "editorialNote", Lit(
-                "Interventions the registry lists that are not linked to a product or drug in the "
-                "graph: " + "; ".join(unmatched) + ".", None, "en"))  # fmt: skip
+            add(self.g, t, SKOS + "editorialNote",
+                Lit(UNLINKED_NOTE + "; ".join(unmatched) + ".", None, "en"))  # fmt: skip
             self.notes.append(
                 f"{path}.interventions: not linked to a known product or drug: "
                 + "; ".join(unmatched)

@@ -106,6 +106,21 @@ def looks_like_person(name: str, agency_class: str | None) -> bool:
     return bool(_PERSON_NAME.match(name.strip())) and not _ORG_WORDS.search(name)
 
 
+# words that say what a product is, not which one: an intervention name made only of them
+# ("CD19 CAR-T cells", "universal BCMA CAR-T") names no particular product
+GENERIC_WORDS = frozenset(
+    """
+    a an and or of for the in with by to car cart car-t t nk cell cells chimeric antigen
+    receptor receptors anti targeted targeting directed specific universal autologous
+    allogeneic allogenic ucar injection infusion infusions therapy therapies treatment dual
+    bispecific tandem third second fourth generation cd19 cd20 cd22 cd7 cd70 cd6 cd38 bcma
+    baff r cd3 cd28 4 1bb 41bb treg tregs regulatory lymphocytes derived umbilical cord
+    blood vivo ex mrna lnp ipsc inkt gamma delta gd dnt double negative engineered modified
+    product products group arm cohort dose level high low sequential combined
+    """.split()  # noqa: SIM905 (a word list reads better than 100 quoted strings)
+)
+
+
 @dataclass
 class Agent:
     iri: str
@@ -196,9 +211,11 @@ class Context:
         return self.labels.get(iri) or iri.rsplit("/", 1)[-1]
 
     def add_product_name(self, name: str, iri: str) -> None:
-        """Make a product findable by ``name`` (a label, code name, INN or other name)."""
+        """Make a product findable by ``name`` (a label, code name, INN or other name). A name
+        made only of generic words ("anti-CD19 CAR-T cells") describes many products and
+        matches none."""
         key = norm(name)
-        if not key:
+        if not key or all(w in GENERIC_WORDS for w in words(name)):
             return
         self.products.setdefault(key, iri)
         ws = words(name)

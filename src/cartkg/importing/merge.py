@@ -14,8 +14,10 @@ phases, design, sex, ...) and the new import gives a value.
 
 from __future__ import annotations
 
-from cartkg.importing.terms import DCT, ID, C
-from cartkg.importing.turtle import RDF_TYPE, RDFS_LABEL, Graph, add, copy_graph, new_graph
+from cartkg.importing.terms import DCT, ID, SKOS, C
+from cartkg.importing.turtle import RDF_TYPE, RDFS_LABEL, Graph, Lit, add, copy_graph, new_graph
+
+SKOS_NOTE = SKOS + "editorialNote"
 
 MARK = "-ctgov"
 CAPTURE = MARK + "-capture-"
@@ -27,6 +29,12 @@ SINGLE = {
         "acceptsHealthyVolunteers", "fdaRegulatedDrug", "hasDataMonitoringCommittee",
     )
 } | {DCT + "description", C + "phase"}  # fmt: skip
+# Notes the importer writes on the trial node open with a fixed sentence, so a version written
+# with an earlier graph (a product since curated) is known as the importer's and replaced.
+UNLINKED_NOTE = (
+    "Interventions the registry lists that are not linked to a product or drug in the graph: "
+)
+IMPORT_NOTES = (UNLINKED_NOTE,)
 
 
 def owned(iri: object, nct: str) -> bool:
@@ -108,6 +116,8 @@ def merge(
                 continue
             if p == RDFS_LABEL and o in old_trial.get(p, ()):
                 continue
+            if p == SKOS_NOTE and _import_note(o) and o not in new_trial.get(p, ()):
+                continue
             if p in SINGLE and new_trial.get(p) and o not in new_trial[p]:
                 if o not in old_trial.get(p, ()):
                     notes.append(
@@ -124,6 +134,10 @@ def merge(
                 continue
             out[s][p] |= objs
     return out
+
+
+def _import_note(o: object) -> bool:
+    return isinstance(o, Lit) and o.lex.startswith(IMPORT_NOTES)
 
 
 def add_history(existing: Graph, new: Graph, nct: str) -> Graph:

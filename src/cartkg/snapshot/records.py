@@ -128,6 +128,10 @@ def trial_record(
             # capture known to show it
             states.append({"date": captured, "event": "first seen" if not states else "changed",
                            **final})  # fmt: skip
+        else:  # what the history's captures missed (an enrollment's type) the last one shows
+            for key, value in final.items():
+                if states[-1].get(key) in (None, []) and value not in (None, []):
+                    states[-1][key] = value
         day_ = captured
     elif states:
         final = {k: v for k, v in states[-1].items() if k not in ("date", "event")}
