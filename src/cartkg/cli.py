@@ -666,3 +666,47 @@ def import_snapshot_cmd(
         )
         if not report.ok:
             raise typer.Exit(1)
+
+
+compare_app = typer.Typer(
+    help="Compare the graph with another project's reading.", no_args_is_help=True
+)
+app.add_typer(compare_app, name="compare")
+
+
+@compare_app.command("monitor")
+def compare_monitor_cmd(
+    store: StoreOption = None,
+    folder: Annotated[
+        Path | None,
+        typer.Option(help="The monitor's snapshot folder (default: registry/monitor/)."),
+    ] = None,
+    all_: Annotated[
+        bool, typer.Option("--all", help="List the explained disagreements too.")
+    ] = False,
+) -> None:
+    """Trials whose target antigens or cell sources in the graph differ from the monitor's
+    classification (exit 1 if any is not explained by a claim citing it)."""
+    from cartkg.snapshot import DEFAULT_FOLDER
+    from cartkg.snapshot.compare import disagreements
+
+    with _reported():
+        project = _project()
+        found = disagreements(
+            _client(project, store, None), folder or project.root / DEFAULT_FOLDER
+        )
+        shown = [d for d in found if all_ or not d.explained]
+        table = Table(title="The graph and the monitor's classification disagree")
+        for column in ("trial", "what", "monitor", "graph", "explained"):
+            table.add_column(column)
+        for d in shown:
+            table.add_row(d.nct, d.what, d.monitor, d.graph, "yes" if d.explained else "no")
+        if shown:
+            out.print(table)
+        unexplained = sum(not d.explained for d in found)
+        out.print(
+            f"{len(found)} disagreement(s), {unexplained} not explained",
+            style="green" if not unexplained else "bold red",
+        )
+        if unexplained:
+            raise typer.Exit(1)

@@ -50,6 +50,7 @@ from cartkg.snapshot.tables import Row, RowError
 DEFAULT_FOLDER = Path("registry") / "monitor"
 SCOPE_FILE = Path("registry") / "scope.tsv"
 PRODUCTS_SOURCE = "rheum-car-t-monitor-products"
+CLASSIFICATION_SOURCE = "rheum-car-t-monitor-classification"
 MONITOR_URL = "https://github.com/ptjeong/Rheumatology-CAR-T-Trials-Monitor-"
 
 
@@ -135,6 +136,9 @@ def import_snapshot(
     )
     writes[f"sources/{PRODUCTS_SOURCE}.ttl"] = _text(
         importer, _products_source(provenance, accessed, monitor)
+    )
+    writes[f"sources/{CLASSIFICATION_SOURCE}.ttl"] = _text(
+        importer, _classification_source(provenance, accessed, monitor)
     )
 
     # products first, so that the trials link to them
@@ -402,5 +406,26 @@ def _products_source(p: tables.Provenance, accessed: str, monitor: str) -> Graph
         "allogeneic or in vivo, platform and sponsor. It is the monitor's reading, not the "
         "developers' statement (the monitor's README warns that one in vivo entry is an ex vivo "
         "product), so facts taken from it are marked unverified until checked.",
+        None, "en"))  # fmt: skip
+    return g
+
+
+def _classification_source(p: tables.Provenance, accessed: str, monitor: str) -> Graph:
+    g = new_graph()
+    s = f"{ID}source/{CLASSIFICATION_SOURCE}"
+    add(g, s, RDF_TYPE, C + "Source")
+    add(g, s, DCT + "title", Lit(f"{records.MONITOR}: its classification of each trial"))
+    add(g, s, DCT + "publisher", Lit("University Hospital of Cologne (Universitätsklinikum Köln)"))
+    add(g, s, DCT + "issued", date_literal(p.last))
+    add(g, s, SCHEMA + "url", Lit(MONITOR_URL, XSD + "anyURI"))
+    add(g, s, C + "accessDate", Lit(accessed, XSD + "date"))
+    add(g, s, C + "sourceType", f"{V}sourcetype/dataset")
+    add(g, s, C + "reliability", f"{V}reliability/weak")
+    add(g, s, C + "capturedBy", monitor)
+    add(g, s, SKOS + "editorialNote", Lit(
+        "The monitor's own reading of each trial it lists (disease family, target category, "
+        "product type), partly by rules and partly by a language model. cartkg never copies it: "
+        "`cartkg compare monitor` checks the graph against it, and where the graph differs a "
+        "claim citing this source keeps the monitor's value and says why.",
         None, "en"))  # fmt: skip
     return g
