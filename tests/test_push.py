@@ -291,7 +291,10 @@ def test_missing_credentials_variable_is_a_usage_error(
 
 SKIP_VIRTUOSO = "CARTKG_SKIP_VIRTUOSO"
 XSD_DURATION = URIRef("http://www.w3.org/2001/XMLSchema#duration")
-_GROUP_CONCAT = re.compile(r'GROUP_CONCAT\((?:DISTINCT )?[^;]*; separator="([^"]*)"\) AS \?(\w+)')
+# also a GROUP_CONCAT inside an expression: REPLACE(GROUP_CONCAT(...), ...) AS ?trials
+_GROUP_CONCAT = re.compile(
+    r'GROUP_CONCAT\((?:DISTINCT )?[^;]*; separator="([^"]*)"\)[^?]*? AS \?(\w+)'
+)
 _DURATION = re.compile(
     r"P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:\.\d+)?)S)?)?"
 )
