@@ -1969,6 +1969,11 @@ def check_vocabulary(used: Iterable[str]) -> None:
         raise ValueError(f"terms not in ontology/ (vocab or imports): {missing}")
 
 
+def smallest_size(real_data: bool = True) -> int:
+    """The fewest triples generate() accepts: the copied real files and one synthetic unit."""
+    return sum(count_triples(p) for p in real_files(real_data)) + Generator.UNIT_MIN
+
+
 def generate(out: Path, triples: int, seed: int = 1, real_data: bool = True) -> dict:
     """Write a synthetic project of about ``triples`` data triples into ``out``; its counts.
 

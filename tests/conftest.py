@@ -59,6 +59,12 @@ def whole_project(tmp_path: Path) -> Project:
     return copy_project(tmp_path / "project", whole=True)
 
 
+def trial_files(project: Project) -> list[str]:
+    """The registry ids of a scratch project's trial files, sorted (the core names more trials
+    as the curated layer links its programs to them)."""
+    return sorted(p.stem for p in (project.root / "data" / "trials").glob("*.ttl"))
+
+
 def write(project: Project, relpath: str, turtle: str, prefixes: bool = True) -> Path:
     """Write a Turtle file into a scratch project (with the common prefixes by default)."""
     path = project.root / relpath

@@ -12,7 +12,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 from conftest import write
-from test_generate import generator
+from test_generate import TRIPLES, generator
 
 from cartkg.dataset import Dataset
 from cartkg.paths import Project
@@ -104,7 +104,7 @@ def test_rules_infer_hermits_class_memberships_on_the_curated_graph(project: Pro
 
 
 def test_rules_infer_hermits_class_memberships_on_a_synthetic_graph(tmp_path: Path) -> None:
-    generator.generate(tmp_path / "p", 4000, seed=3)
+    generator.generate(tmp_path / "p", TRIPLES + 1000, seed=3)
     dataset = Dataset.load(Project(tmp_path / "p"))
     hermit = memberships(reason(dataset, profile=False, strategy="hermit"))
     rules = memberships(reason(dataset, profile=False, strategy="rules"))

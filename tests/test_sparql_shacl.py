@@ -18,7 +18,7 @@ import pyoxigraph as ox
 import pytest
 from conftest import REPO, TEST_DATA
 from rdflib import Graph
-from test_generate import generator
+from test_generate import TRIPLES, generator
 
 from cartkg.dataset import Dataset
 from cartkg.io import to_rdflib
@@ -64,13 +64,13 @@ def test_engines_agree_on_the_real_graph() -> None:
 @pytest.fixture(scope="module")
 def synthetic(tmp_path_factory: pytest.TempPathFactory) -> Project:
     root = tmp_path_factory.mktemp("synthetic") / "project"
-    generator.generate(root, 3000, seed=7)
+    generator.generate(root, TRIPLES, seed=7)
     return Project(root)
 
 
 def test_engines_agree_on_a_synthetic_landscape(synthetic: Project) -> None:
     dataset = Dataset.load(synthetic)
-    assert dataset.triple_count > 3000
+    assert dataset.triple_count > TRIPLES
     assert_engines_agree(dataset)
 
 
