@@ -15,6 +15,7 @@ from rdflib.query import Result
 
 from cartkg.dataset import Dataset
 from cartkg.errors import InputError
+from cartkg.names import index_names
 from cartkg.namespaces import converter, prefix_map, sparql_prologue
 from cartkg.paths import Project
 from cartkg.queries import (
@@ -42,6 +43,7 @@ def fixture_dataset() -> Dataset:
 
 def fixture_client() -> EmbeddedClient:
     store = fixture_dataset().store
+    index_names(store, converter(ONTOLOGY))  # as a build does: parameters take names
     return EmbeddedClient(store, REPO / "queries", converter(ONTOLOGY), prefix_map(ONTOLOGY))
 
 
@@ -157,7 +159,7 @@ def test_typed_parameters_are_checked() -> None:
     conv = converter(ONTOLOGY)
     integer = URIRef("http://www.w3.org/2001/XMLSchema#integer")
     assert query.bind({"n": "55"}, conv)["n"] == Literal(55, datatype=integer)
-    with pytest.raises(InputError, match="expects integer"):
+    with pytest.raises(InputError, match="takes a whole number such as 18, not 'fifty'"):
         query.bind({"n": "fifty"}, conv)
 
 

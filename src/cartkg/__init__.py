@@ -7,6 +7,9 @@ From Python::
     client = cartkg.open_client()                # the embedded store
     for row in client.run_query("trials"):
         print(row.nctId, row.status)
+    client.run_query("product-construct", product="CABA-201")   # parameters take names
+    cartkg.search("CABA-201")[0].curie           # 'product:rese-cel'
+
     remote = cartkg.connect("http://127.0.0.1:7878/query")
     remote.run_query("trials")                   # same rows from an endpoint
     cartkg.export("cartkg.trig")                 # any RDF format, from the built store
@@ -27,6 +30,7 @@ from cartkg.namespaces import converter, prefix_map
 from cartkg.paths import Project
 from cartkg.push import PushFailed, PushReport
 from cartkg.queries import EmbeddedClient, EndpointClient, QueryClient
+from cartkg.resolve import Match
 from cartkg.store import open_store
 
 __version__ = "0.1.0"
@@ -44,6 +48,7 @@ __all__ = [
     "export",
     "open_client",
     "push",
+    "search",
 ]
 
 
@@ -68,6 +73,20 @@ def open_client(root: Path | None = None, store: Path | None = None) -> QueryCli
         converter(project.ontology_file),
         prefix_map(project.ontology_file),
     )
+
+
+def search(
+    text: str,
+    types: Sequence[str] | None = None,
+    root: Path | None = None,
+    store: Path | None = None,
+    endpoint: str | None = None,
+) -> list[Match]:
+    """Every entity whose names match ``text``, best first: its own names, then names held
+    through an aligned term, then names that start with the text, then names that contain it.
+    ``types`` narrows to prefixes such as product or trial (or disease, gene, chemical)."""
+    client = connect(endpoint, root) if endpoint else open_client(root, store)
+    return client.search(text, list(types) if types else None)
 
 
 def connect(endpoint: str, root: Path | None = None) -> QueryClient:

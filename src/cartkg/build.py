@@ -16,6 +16,7 @@ from cartkg.dataset import Dataset, LoadedFile, load_files
 from cartkg.errors import CheckFailed
 from cartkg.io import to_rdflib
 from cartkg.manifest import Changes, Entry, Manifest, compare, file_digest, schema_digest
+from cartkg.names import NAMES_GRAPH, index_names
 from cartkg.namespaces import converter, prefix_map, show_term
 from cartkg.paths import Project, SourceFile
 from cartkg.queries import EmbeddedClient, QueryClient, load_queries, query_quads
@@ -48,6 +49,7 @@ class BuildReport:
     stages: dict[str, float] = field(default_factory=dict)
     counts: dict[str, int] = field(default_factory=dict)
     query_triples: dict[str, int] = field(default_factory=dict)  # per stored query's graph
+    names: int = 0  # triples of the name index (graph:inferred/names)
     store_path: Path | None = None
     stored: bool = False
     memory_store: ox.Store | None = None  # the built graph, when built in memory
@@ -120,6 +122,7 @@ def build(
                 quads = query_quads(query, prefixes)
                 staged.store.bulk_extend(quads)
                 report.query_triples[query.slug] = len(quads)
+            report.names = index_names(staged.store, converter(project.ontology_file))
             report.counts = entity_counts(_client(project, staged.store, prefixes))
         del dataset
         with stage("store"):
@@ -187,6 +190,7 @@ def rebuild(
         report.files = dataset.files
         # the checks of a full build see no inference: set them aside while checking
         inferred = take_inferences(store)
+        store.remove_graph(ox.NamedNode(NAMES_GRAPH))
         previous_results = load_results(folder)
         _check(dataset, report, run_reasoner, stage, focus)
         assert report.validation is not None
@@ -198,6 +202,7 @@ def rebuild(
             if report.reasoning is not None:
                 store.bulk_extend(still_true(inferred, focus))
                 store.bulk_extend(report.reasoning.inferred_quads())
+            report.names = index_names(store, converter(project.ontology_file))
             report.counts = entity_counts(_client(project, store, prefixes))
         del dataset
         with stage("store"):

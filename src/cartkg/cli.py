@@ -28,6 +28,7 @@ from cartkg.namespaces import converter, prefix_map
 from cartkg.paths import Project
 from cartkg.push import Credentials, GraphPush, push
 from cartkg.queries import (
+    DEFERRED,
     EmbeddedClient,
     EndpointClient,
     QueryClient,
@@ -39,6 +40,7 @@ from cartkg.reason import reason as run_reasoner
 from cartkg.render import (
     RESULT_FORMATS,
     print_build,
+    print_matches,
     print_overview,
     print_reasoning,
     print_validation,
@@ -310,9 +312,41 @@ def query_cmd(
         else:
             query = get_query(project.queries_dir, slug or "")
         params = _parse_params(param or [])
-        query.bind(params, converter(project.ontology_file))  # fail on bad params before opening
+        # fail on bad params before opening the store (names are looked up in it after)
+        query.bind(params, converter(project.ontology_file), DEFERRED)
         result = _client(project, store, endpoint).run(query, params)
         _print_result(project, result, fmt, query.summary or None)
+
+
+@app.command("search")
+def search_cmd(
+    text: Annotated[str, typer.Argument(help="A name: a code name, INN, registry id, symbol...")],
+    type_: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--type",
+            "-t",
+            help="Only entities of this type (repeatable): program, product, trial, "
+            "organization, disease, antigen, measure, unit, ... (a prefix of the graph).",
+        ),
+    ] = None,
+    limit: Annotated[int, typer.Option(help="Show at most this many (0: all).")] = 20,
+    fmt: Annotated[str, typer.Option("--format", "-f", help="table, csv, tsv or json")] = "table",
+    endpoint: Annotated[
+        str | None, typer.Option(help="Search on this SPARQL 1.1 endpoint instead of the store.")
+    ] = None,
+    store: StoreOption = None,
+) -> None:
+    """Find entities by any name the graph holds: exact names first, then prefixes, then
+    names that contain the text."""
+    with _reported():
+        _check_result_format(fmt)
+        if limit < 0:
+            raise InputError(f"--limit takes 0 or more, not {limit}")
+        project = _project()
+        matches = _client(project, store, endpoint).search(text, type_ or None)
+        shown = matches[:limit] if limit else matches
+        print_matches(out, shown, len(matches), fmt, text)
 
 
 @app.command("fmt")

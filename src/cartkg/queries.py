@@ -17,9 +17,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 from io import BytesIO
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.error import URLError
 
 import curies
@@ -32,9 +33,15 @@ from SPARQLWrapper import JSON, POST, TURTLE, SPARQLExceptions, SPARQLWrapper
 
 from cartkg.errors import InputError
 from cartkg.io import from_rdflib, to_rdflib
+from cartkg.names import key
 from cartkg.namespaces import GRAPH, QUERY, SH, sparql_prologue
 
-PARAM_TYPES = ("iri", "string", "integer", "decimal", "date", "boolean")
+if TYPE_CHECKING:
+    from cartkg.resolve import Match, Resolver
+
+DEFERRED = object()  # bind(..., resolver=DEFERRED): check every parameter but the iri ones
+
+PARAM_TYPES = ("iri", "name", "string", "integer", "decimal", "date", "boolean")
 _PARAM_VAR = re.compile(r"[?$]_([A-Za-z][A-Za-z0-9_]*)")
 
 
@@ -48,15 +55,23 @@ class Param:
     example: str | None = None  # a value that gives rows on the real graph
 
     def term(self, raw: str, converter: curies.Converter) -> Node:
-        """The RDF term for a value given on the command line or from Python."""
+        """The RDF term for a value given on the command line or from Python; an iri parameter
+        takes only a full IRI or a CURIE here (names need the graph: see bind)."""
         raw = raw.strip()
         try:
             if self.type == "iri":
                 return URIRef(_expand(raw, self.prefix, converter))
+            if self.type == "name":
+                if not key(raw):
+                    raise ValueError("a name needs at least one letter or digit")
+                return Literal(key(raw))
             if self.type == "integer":
                 return Literal(int(raw), datatype=XSD.integer)
             if self.type == "decimal":
-                return Literal(Decimal(raw), datatype=XSD.decimal)
+                number = Decimal(raw.replace(",", ".") if raw.count(",") == 1 else raw)
+                if not number.is_finite():
+                    raise ValueError("not a finite number")
+                return Literal(number, datatype=XSD.decimal)
             if self.type == "date":
                 return Literal(date.fromisoformat(raw).isoformat(), datatype=XSD.date)
             if self.type == "boolean":
@@ -65,9 +80,18 @@ class Param:
                 return Literal(raw.lower() == "true", datatype=XSD.boolean)
             return Literal(raw)
         except (ValueError, InvalidOperation) as e:
-            raise InputError(
-                f"parameter {self.name!r} expects {self.type}, got {raw!r} ({e})"
-            ) from None
+            expected = _EXPECTED.get(self.type)
+            if expected:
+                raise InputError(f"parameter {self.name!r} takes {expected}, not {raw!r}") from None
+            raise InputError(f"parameter {self.name!r}: {raw!r} is not usable ({e})") from None
+
+
+_EXPECTED = {
+    "integer": "a whole number such as 18",
+    "decimal": "a number such as 50 or 7.5",
+    "date": "a date written YYYY-MM-DD",
+    "boolean": "true or false",
+}
 
 
 def _expand(raw: str, prefix: str | None, converter: curies.Converter) -> str:
@@ -104,8 +128,16 @@ class StoredQuery:
     def param(self, name: str) -> Param | None:
         return next((p for p in self.params if p.name == name), None)
 
-    def bind(self, values: Mapping[str, Any], converter: curies.Converter) -> dict[str, Node]:
-        """RDF terms for the given parameter values; names every mistake."""
+    def bind(
+        self,
+        values: Mapping[str, Any],
+        converter: curies.Converter,
+        resolver: Resolver | object | None = None,
+    ) -> dict[str, Node]:
+        """RDF terms for the given parameter values; names every mistake. An iri parameter's
+        value is resolved against the graph by ``resolver`` (a name, a CURIE, a key, an IRI);
+        without one it must be an IRI, a CURIE or a key; with ``DEFERRED``, iri parameters are
+        left out (a check of the others before the graph is opened)."""
         unknown = sorted(set(values) - {p.name for p in self.params})
         if unknown:
             raise InputError(
@@ -121,7 +153,17 @@ class StoredQuery:
                         f"query {self.slug!r} needs parameter {p.name!r}; {_describe_params(self)}"
                     )
                 continue
-            bound[p.name] = value if isinstance(value, Node) else p.term(str(value), converter)
+            if isinstance(value, Node):
+                bound[p.name] = value
+            elif p.type == "iri":
+                if resolver is DEFERRED:
+                    continue
+                if resolver is not None:
+                    bound[p.name] = resolver.resolve(str(value), p)  # type: ignore[union-attr]
+                else:  # no graph to look names up in: an IRI, a CURIE or a key
+                    bound[p.name] = p.term(str(value), converter)
+            else:
+                bound[p.name] = p.term(str(value), converter)
         return bound
 
 
@@ -206,6 +248,11 @@ def get_query(folder: Path, slug: str) -> StoredQuery:
     if "/" in slug or not path.is_file():
         known = ", ".join(sorted(p.stem for p in folder.glob("*.rq"))) or "(none)"
         raise InputError(f"no stored query {slug!r}; the stored queries are: {known}")
+    return _parsed(path, slug, path.stat().st_mtime_ns)
+
+
+@lru_cache(maxsize=256)  # resolving a parameter runs a stored query: read each file once
+def _parsed(path: Path, slug: str, _mtime: int) -> StoredQuery:
     return parse_query(path.read_text(encoding="utf-8"), slug, path)
 
 
@@ -350,8 +397,25 @@ class QueryClient:
         return self.run(get_query(self.queries_dir, slug), params)
 
     def run(self, query: StoredQuery, params: Mapping[str, Any] | None = None) -> Result:
-        bindings = query.bind(params or {}, self.converter)
+        bindings = query.bind(params or {}, self.converter, self.resolver)
         return self.execute(sparql_prologue(self.prefixes) + query.body, bindings)
+
+    @property
+    def resolver(self) -> Resolver:
+        """Names to IRIs over this client's graph."""
+        from cartkg.resolve import Resolver
+
+        return Resolver(self)
+
+    def search(self, text: str, types: list[str] | None = None) -> list[Match]:
+        """Every entity whose names match ``text`` (types: prefixes such as product, or
+        disease), best first."""
+        return self.resolver.search(text, types)
+
+    def resolve(self, text: str, type: str | None = None) -> URIRef:
+        """The IRI of the one entity ``text`` names (in the type's namespace if given)."""
+        param = Param(name=type or "entity", type="iri", prefix=type)
+        return self.resolver.resolve(text, param)
 
     def execute(self, sparql: str, bindings: Mapping[str, Node]) -> Result:
         raise NotImplementedError

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import csv
+import json
+import sys
 from collections import Counter
 from io import BytesIO
 
@@ -16,6 +19,7 @@ from cartkg.io import from_rdflib
 from cartkg.namespaces import show_term
 from cartkg.queries import QueryClient
 from cartkg.reason import ReasonReport
+from cartkg.resolve import Match
 from cartkg.validate import ValidationReport, ValidationResult
 
 RESULT_FORMATS = ("table", "csv", "tsv", "json")
@@ -172,6 +176,8 @@ def print_build(console: Console, report: BuildReport, verbose: bool = False) ->
             "(rdfs:subPropertyOf)",
             str(len(report.reasoning.property_closure)),
         )
+    if report.names:
+        table.add_row("graph:inferred/names", "(name index)", str(report.names))
     if report.query_triples:
         table.add_row(
             "graph:queries/*",
@@ -235,3 +241,40 @@ def print_overview(console: Console, client: QueryClient) -> None:
             )
         )
     console.print(newest)
+
+
+_MATCH_FIELDS = ("type", "curie", "label", "name", "match", "iri")
+_MATCH_KINDS = ("own name", "aligned term", "prefix", "contains")
+
+
+def print_matches(console: Console, matches: list[Match], total: int, fmt: str, text: str) -> None:
+    """Search results: a table for people; CSV, TSV or JSON (a list of objects) for programs."""
+    rows = [
+        {
+            "type": m.kind,
+            "curie": m.curie,
+            "label": m.label or "",
+            "name": m.name,
+            "match": _MATCH_KINDS[m.rank] if 0 <= m.rank < len(_MATCH_KINDS) else str(m.rank),
+            "iri": m.iri,
+        }
+        for m in matches
+    ]
+    if fmt == "json":
+        sys.stdout.write(json.dumps(rows, ensure_ascii=False, indent=2) + "\n")
+        return
+    if fmt in ("csv", "tsv"):
+        writer = csv.DictWriter(
+            sys.stdout, _MATCH_FIELDS, delimiter="," if fmt == "csv" else "\t", lineterminator="\n"
+        )
+        writer.writeheader()
+        writer.writerows(rows)
+        return
+    table = Table(title=f"Names matching {text!r}")
+    for name in _MATCH_FIELDS[:-1]:
+        table.add_column(name, overflow="fold")
+    for row in rows:
+        table.add_row(*(row[f] for f in _MATCH_FIELDS[:-1]))
+    more = f" (of {total}; --limit 0 shows all)" if total > len(matches) else ""
+    table.caption = f"{len(matches)} match{'es' if len(matches) != 1 else ''}{more}"
+    console.print(table)

@@ -90,8 +90,13 @@ class StagedStore:
             return
         target = target.absolute()
         self.target = target
-        target.parent.mkdir(parents=True, exist_ok=True)
-        self._lock_file = open(target.parent / f"{target.name}.lock", "w")  # noqa: SIM115
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            self._lock_file = open(target.parent / f"{target.name}.lock", "w")  # noqa: SIM115
+        except OSError as e:
+            raise InputError(
+                f"cannot write a store at {target}: {e.strerror or e} ({target.parent})"
+            ) from None
         try:
             fcntl.flock(self._lock_file, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:

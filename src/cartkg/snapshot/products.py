@@ -182,7 +182,8 @@ def program_graph(
     iri = f"{ID}product/{key}"
     construct = f"{ID}construct/{key}"
     developer_names = [ctx.label(d) for d in developers]
-    shown = f"{label} ({', '.join(developer_names)})" if developer_names else label
+    # a program is never named as its product is, so that a name finds one entity
+    shown = f"{label} ({', '.join(developer_names)})" if developer_names else f"{label} program"
     for s, cls, text in (
         (program, "TherapyProgram", shown),
         (iri, "InVivoCARTherapy" if product.cell_source == "in-vivo" else
