@@ -3,11 +3,12 @@ usage and input, 1 for a failed check), never a traceback."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
 import typer
-from conftest import CliRun
+from conftest import REPO, CliRun
 
 from cartkg.cli import app
 from cartkg.paths import Project
@@ -77,9 +78,9 @@ def test_bad_arguments_give_a_message_and_an_exit_code(
         ["-p", "nosuch=1"],
     ],
 )
-def test_bad_parameters_are_refused_in_words(real_store, cli: CliRun, params: list[str]) -> None:
-    from conftest import REPO
-
+def test_bad_parameters_are_refused_in_words(
+    real_store: Path, cli: CliRun, params: list[str]
+) -> None:
     result = cli(Project(REPO), "query", "trials-excluding", *params, "--store", str(real_store))
     assert result.exit_code == 2, result.stdout
     assert result.stderr.startswith("error: ")

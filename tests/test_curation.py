@@ -9,17 +9,12 @@ from pathlib import Path
 import pytest
 from conftest import REPO, CliRun
 
+from cartkg.importing.terms import DCT, ID, SCHEMA, V
 from cartkg.importing.turtle import read_turtle
 from cartkg.namespaces import converter, prefix_map
 from cartkg.paths import Project
 from cartkg.queries import EmbeddedClient
 from cartkg.store import open_store
-
-ID = "https://w3id.org/cartkg/id/"
-V = "https://w3id.org/cartkg/vocab/"
-DCT = "http://purl.org/dc/terms/"
-RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
-SCHEMA = "https://schema.org/"
 
 
 def client(store: Path) -> EmbeddedClient:

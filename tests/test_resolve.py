@@ -258,7 +258,8 @@ def test_search_ranks_exact_names_first(client: QueryClient) -> None:
     assert ranks == sorted(ranks)
     assert {m.rank for m in found} >= {0, 2, 3}
     assert [m.curie for m in client.search("cd19", ["antigen"])] == ["antigen:CD19"]
-    assert all(m.kind == "disease" for m in client.search("lupus", ["disease"]))
+    lupus = client.search("lupus", ["disease"])
+    assert lupus and all(m.kind == "disease" for m in lupus)
     with pytest.raises(InputError, match="unknown type"):
         client.search("cd19", ["nonsense"])
 

@@ -9,8 +9,9 @@ holding the pushed graph answers as the embedded store does.
 
 A key is the name in lower case without spaces, hyphens, dashes, underscores, ``^`` or ``*``,
 with µ and μ read as u, superscript digits as digits, accented Latin letters as plain ones and
-``≥``/``≤``/``×`` as ``>=``/``<=``/``x``. ``queries/search.rq`` computes the same key of its
-text in SPARQL; a test holds the two to the same answers.
+``≥``/``≤``/``×`` as ``>=``/``<=``/``x``. The stored queries take their text already as a key
+(the ``name`` parameter type binds ``key(text)``): computed in SPARQL, Oxigraph evaluated the
+key's regular expressions again for every name it compared.
 """
 
 from __future__ import annotations
@@ -65,7 +66,7 @@ ALIGNMENTS = (
     f"{CARTKG}product",
 )
 
-# (pattern, replacement) in the order queries/search.rq applies them, after lower-casing
+# (pattern, replacement) in the order key() applies them, after lower-casing
 FOLDS = (
     ("[µμ]", "u"),
     ("≥", ">="),
@@ -112,14 +113,15 @@ def index_names(store: ox.Store, converter: Converter) -> int:
             pair = (entity.value, name)
             names[pair] = min(rank, names.get(pair, rank))
 
-    own = _names_of(store, OWN_NAMES)
+    by_property = _names_by_property(store)
+    own = _merged(by_property, OWN_NAMES)
     for subject, values in own.items():
         for value in values:
             add(subject, value, 0)
         curie = converter.compress(subject.value) if isinstance(subject, ox.NamedNode) else None
         if curie:
             add(subject, curie, 0)
-    related = _names_of(store, RELATED_NAMES)
+    related = _merged(by_property, RELATED_NAMES)
     for alignment in map(ox.NamedNode, ALIGNMENTS):
         for quad in store.quads_for_pattern(None, alignment, None):
             target = quad.object
@@ -128,7 +130,7 @@ def index_names(store: ox.Store, converter: Converter) -> int:
             curie = converter.compress(target.value) if isinstance(target, ox.NamedNode) else None
             if curie:
                 add(quad.subject, curie, 1)
-    labels = _names_of(store, OWN_NAMES[:2])
+    labels = _merged(by_property, OWN_NAMES[:2])
     classes = _asserted_classes(store)
     quads = []
     for (entity, name), rank in sorted(names.items()):
@@ -140,9 +142,9 @@ def index_names(store: ox.Store, converter: Converter) -> int:
             (_LOOKUP_KEY, ox.Literal(key(name))),
             (_LOOKUP_RANK, ox.Literal(str(rank), datatype=_INTEGER)),
         ]
-        # the entity's label and class on the entry too: a query joining them from the entity
-        # would read every label of the graph first
-        # every entry has both, so that a lookup needs no OPTIONAL (see queries/resolve.rq)
+        # the entity's label and class on every entry: a query joining them from the entity
+        # would read every label of the graph first, and with both always there a lookup needs
+        # no OPTIONAL (see queries/resolve.rq)
         label = sorted(labels.get(node, ())) or sorted(own.get(node, ())) or [name]
         statements.append((_ENTITY_LABEL, ox.Literal(label[0])))
         statements.append((_ENTITY_CLASS, classes.get(node, _OWL_THING)))
@@ -179,12 +181,23 @@ _ENTITY_LABEL = ox.NamedNode(str(CARTKG.entityLabel))
 _ENTITY_CLASS = ox.NamedNode(str(CARTKG.entityClass))
 
 
-def _names_of(
-    store: ox.Store, properties: Iterable[str]
-) -> dict[ox.NamedNode | ox.BlankNode, set[str]]:
-    found: dict[ox.NamedNode | ox.BlankNode, set[str]] = {}
-    for prop in map(ox.NamedNode, properties):
-        for quad in store.quads_for_pattern(None, prop, None):
-            if isinstance(quad.object, ox.Literal) and quad.graph_name != ox.NamedNode(NAMES_GRAPH):
-                found.setdefault(quad.subject, set()).add(quad.object.value)
+def _names_by_property(store: ox.Store) -> dict[str, dict[ox.NamedNode | ox.BlankNode, set[str]]]:
+    """Every literal value of each name property, by property and subject, read once."""
+    index = ox.NamedNode(NAMES_GRAPH)
+    found: dict[str, dict[ox.NamedNode | ox.BlankNode, set[str]]] = {}
+    for prop in dict.fromkeys(OWN_NAMES + RELATED_NAMES):
+        values = found.setdefault(prop, {})
+        for quad in store.quads_for_pattern(None, ox.NamedNode(prop), None):
+            if isinstance(quad.object, ox.Literal) and quad.graph_name != index:
+                values.setdefault(quad.subject, set()).add(quad.object.value)
     return found
+
+
+def _merged(
+    by_property: dict[str, dict[ox.NamedNode | ox.BlankNode, set[str]]], properties: Iterable[str]
+) -> dict[ox.NamedNode | ox.BlankNode, set[str]]:
+    merged: dict[ox.NamedNode | ox.BlankNode, set[str]] = {}
+    for prop in properties:
+        for subject, values in by_property[prop].items():
+            merged.setdefault(subject, set()).update(values)
+    return merged

@@ -17,7 +17,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from io import BytesIO
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -400,7 +400,7 @@ class QueryClient:
         bindings = query.bind(params or {}, self.converter, self.resolver)
         return self.execute(sparql_prologue(self.prefixes) + query.body, bindings)
 
-    @property
+    @cached_property
     def resolver(self) -> Resolver:
         """Names to IRIs over this client's graph."""
         from cartkg.resolve import Resolver

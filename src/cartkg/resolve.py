@@ -131,15 +131,18 @@ class Resolver:
         return KIND_NAMES.get(prefix, prefix), curie
 
     # -- lookups ------------------------------------------------------------------------
-    def _run(self, slug: str, text: str, scope: str | None) -> list[Match]:
-        params: dict[str, object] = {"text": Literal(key(text))}
+    def _run(self, slug: str, text: str | None, scope: str | None) -> list[Match]:
+        """The rows of one of the name queries (resolve, search, names) as matches."""
+        params: dict[str, object] = {} if text is None else {"text": Literal(key(text))}
         if scope:
             params["scope"] = Literal(scope)
         matches = []
         for row in self.client.run_query(slug, **params):
             iri = str(row.entity)
             kind, curie = self.kind(iri)
-            cls = None if row["class"] in (None, OWL.Thing) else str(row["class"])
+            found = row.asdict()
+            cls = found.get("class")
+            cls = None if cls in (None, OWL.Thing) else str(cls)
             matches.append(
                 Match(
                     iri=iri,
@@ -200,29 +203,14 @@ class Resolver:
             near = [m for m in self._run("search", text, scope) if m.rank >= 2]
             if near:
                 return near[:limit]
-        names = self._all_names(scope)
+        names = self._run("names", None, scope)
         target = key(text)
         keys = {key(m.name): m for m in names}
-        picked = difflib.get_close_matches(target, list(keys), n=limit, cutoff=0.5)
-        return [keys[k] for k in picked]
-
-    def _all_names(self, scope: str | None) -> list[Match]:
-        matches = []
-        for row in self.client.run_query("names", **({"scope": Literal(scope)} if scope else {})):
-            iri = str(row.entity)
-            kind, curie = self.kind(iri)
-            matches.append(
-                Match(
-                    iri,
-                    None if row.label is None else str(row.label),
-                    str(row.name),
-                    0,
-                    None,
-                    kind,
-                    curie,
-                )
-            )
-        return matches
+        picked = difflib.get_close_matches(target, list(keys), n=4 * limit, cutoff=0.5)
+        closest = {}  # one name per entity, the closest
+        for k in picked:
+            closest.setdefault(keys[k].iri, keys[k])
+        return list(closest.values())[:limit]
 
     # -- parameters -----------------------------------------------------------------------
     def resolve(self, raw: str, param: Param | None = None, what: str | None = None) -> URIRef:

@@ -135,10 +135,26 @@ def import_snapshot(
         importer, _monitor_source(provenance, accessed)
     )
     writes[f"sources/{PRODUCTS_SOURCE}.ttl"] = _text(
-        importer, _products_source(provenance, accessed, monitor)
+        importer,
+        _table_source(
+            PRODUCTS_SOURCE,
+            "table of named products",
+            _PRODUCTS_NOTE,
+            provenance,
+            accessed,
+            monitor,
+        ),
     )
     writes[f"sources/{CLASSIFICATION_SOURCE}.ttl"] = _text(
-        importer, _classification_source(provenance, accessed, monitor)
+        importer,
+        _table_source(
+            CLASSIFICATION_SOURCE,
+            "its classification of each trial",
+            _CLASSIFICATION_NOTE,
+            provenance,
+            accessed,
+            monitor,
+        ),
     )
 
     # products first, so that the trials link to them
@@ -389,11 +405,28 @@ def _monitor_source(p: tables.Provenance, accessed: str) -> Graph:
     return g
 
 
-def _products_source(p: tables.Provenance, accessed: str, monitor: str) -> Graph:
+_PRODUCTS_NOTE = (
+    "The monitor's own table of named products: key, other names, target, autologous, "
+    "allogeneic or in vivo, platform and sponsor. It is the monitor's reading, not the "
+    "developers' statement (the monitor's README warns that one in vivo entry is an ex vivo "
+    "product), so facts taken from it are marked unverified until checked."
+)
+_CLASSIFICATION_NOTE = (
+    "The monitor's own reading of each trial it lists (disease family, target category, "
+    "product type), partly by rules and partly by a language model. cartkg never copies it: "
+    "`cartkg compare monitor` checks the graph against it, and where the graph differs a "
+    "claim citing this source keeps the monitor's value and says why."
+)
+
+
+def _table_source(
+    key: str, what: str, note: str, p: tables.Provenance, accessed: str, monitor: str
+) -> Graph:
+    """The source node of one of the monitor's tables, captured through the monitor."""
     g = new_graph()
-    s = f"{ID}source/{PRODUCTS_SOURCE}"
+    s = f"{ID}source/{key}"
     add(g, s, RDF_TYPE, C + "Source")
-    add(g, s, DCT + "title", Lit(f"{records.MONITOR}: table of named products"))
+    add(g, s, DCT + "title", Lit(f"{records.MONITOR}: {what}"))
     add(g, s, DCT + "publisher", Lit("University Hospital of Cologne (Universitätsklinikum Köln)"))
     add(g, s, DCT + "issued", date_literal(p.last))
     add(g, s, SCHEMA + "url", Lit(MONITOR_URL, XSD + "anyURI"))
@@ -401,31 +434,5 @@ def _products_source(p: tables.Provenance, accessed: str, monitor: str) -> Graph
     add(g, s, C + "sourceType", f"{V}sourcetype/dataset")
     add(g, s, C + "reliability", f"{V}reliability/weak")
     add(g, s, C + "capturedBy", monitor)
-    add(g, s, SKOS + "editorialNote", Lit(
-        "The monitor's own table of named products: key, other names, target, autologous, "
-        "allogeneic or in vivo, platform and sponsor. It is the monitor's reading, not the "
-        "developers' statement (the monitor's README warns that one in vivo entry is an ex vivo "
-        "product), so facts taken from it are marked unverified until checked.",
-        None, "en"))  # fmt: skip
-    return g
-
-
-def _classification_source(p: tables.Provenance, accessed: str, monitor: str) -> Graph:
-    g = new_graph()
-    s = f"{ID}source/{CLASSIFICATION_SOURCE}"
-    add(g, s, RDF_TYPE, C + "Source")
-    add(g, s, DCT + "title", Lit(f"{records.MONITOR}: its classification of each trial"))
-    add(g, s, DCT + "publisher", Lit("University Hospital of Cologne (Universitätsklinikum Köln)"))
-    add(g, s, DCT + "issued", date_literal(p.last))
-    add(g, s, SCHEMA + "url", Lit(MONITOR_URL, XSD + "anyURI"))
-    add(g, s, C + "accessDate", Lit(accessed, XSD + "date"))
-    add(g, s, C + "sourceType", f"{V}sourcetype/dataset")
-    add(g, s, C + "reliability", f"{V}reliability/weak")
-    add(g, s, C + "capturedBy", monitor)
-    add(g, s, SKOS + "editorialNote", Lit(
-        "The monitor's own reading of each trial it lists (disease family, target category, "
-        "product type), partly by rules and partly by a language model. cartkg never copies it: "
-        "`cartkg compare monitor` checks the graph against it, and where the graph differs a "
-        "claim citing this source keeps the monitor's value and says why.",
-        None, "en"))  # fmt: skip
+    add(g, s, SKOS + "editorialNote", Lit(note, None, "en"))
     return g
