@@ -24,6 +24,8 @@ from cartkg.dataset import Dataset
 from cartkg.errors import CartkgError, InputError
 from cartkg.export import FORMATS, export, get_format, select_graphs
 from cartkg.fmt import format_files
+from cartkg.matching import match_patient, read_profile
+from cartkg.matching.engine import VERDICT_ORDER
 from cartkg.namespaces import converter, prefix_map
 from cartkg.paths import Project
 from cartkg.push import Credentials, GraphPush, push
@@ -40,6 +42,7 @@ from cartkg.reason import reason as run_reasoner
 from cartkg.render import (
     RESULT_FORMATS,
     print_build,
+    print_match,
     print_matches,
     print_overview,
     print_reasoning,
@@ -347,6 +350,47 @@ def search_cmd(
         matches = _client(project, store, endpoint).search(text, type_ or None)
         shown = matches[:limit] if limit else matches
         print_matches(out, shown, len(matches), fmt, text)
+
+
+@app.command("match")
+def match_cmd(
+    profile: Annotated[Path, typer.Argument(help="A patient profile: JSON, or Turtle (.ttl).")],
+    trial: Annotated[
+        list[str] | None, typer.Option("--trial", help="Only this trial (repeatable): NCT id.")
+    ] = None,
+    status: Annotated[
+        str | None, typer.Option(help="Only trials whose latest status is this (recruiting).")
+    ] = None,
+    country: Annotated[
+        str | None, typer.Option(help="Only trials with a site in this country (code or name).")
+    ] = None,
+    fmt: Annotated[str, typer.Option("--format", "-f", help="table or json")] = "table",
+    endpoint: Annotated[
+        str | None, typer.Option(help="Match on this SPARQL 1.1 endpoint instead of the store.")
+    ] = None,
+    store: StoreOption = None,
+) -> None:
+    """Could this patient enrol? For every trial: eligible, not eligible (and why) or unknown
+    (and what is missing), with a verdict per criterion."""
+    with _reported():
+        if fmt not in ("table", "json"):
+            raise InputError(f"unknown format {fmt!r}: use table or json")
+        data = read_profile(profile)
+        project = _project()
+        client = _client(project, store, endpoint)
+        results: list = []
+        patient = None
+        for one in trial or [None]:
+            patient, found = match_patient(client, data, one, status, country)
+            results += found
+        if trial and not results:
+            raise InputError(f"no trial to match among {', '.join(trial)} with these filters")
+        print_match(
+            out,
+            patient,
+            sorted(results, key=lambda r: (VERDICT_ORDER[r.verdict], r.nct_id or "", r.trial)),
+            fmt,
+        )
 
 
 @app.command("fmt")

@@ -7,6 +7,7 @@ terms are made only where a library needs them (pySHACL, the formatter).
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from functools import lru_cache
 
 import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
@@ -56,8 +57,10 @@ def stream_turtle(file: SourceFile) -> Iterator[ox.Quad]:
         raise TurtleError(problem) from None
 
 
+@lru_cache(maxsize=1 << 16)
 def to_rdflib(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> Node:
-    """The rdflib term for a pyoxigraph term (simple literals stay without a datatype)."""
+    """The rdflib term for a pyoxigraph term (simple literals stay without a datatype). Cached:
+    query results repeat their terms, and rdflib's typed literals are slow to make."""
     if isinstance(term, ox.NamedNode):
         return URIRef(term.value)
     if isinstance(term, ox.BlankNode):

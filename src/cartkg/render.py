@@ -7,6 +7,7 @@ import json
 import sys
 from collections import Counter
 from io import BytesIO
+from typing import Any
 
 import curies
 from rdflib.query import Result
@@ -277,4 +278,60 @@ def print_matches(console: Console, matches: list[Match], total: int, fmt: str, 
         table.add_row(*(row[f] for f in _MATCH_FIELDS[:-1]))
     more = f" (of {total}; --limit 0 shows all)" if total > len(matches) else ""
     table.caption = f"{len(matches)} match{'es' if len(matches) != 1 else ''}{more}"
+    console.print(table)
+
+
+VERDICT_STYLE = {
+    "eligible": "green",
+    "not eligible": "red",
+    "unknown": "yellow",
+    "met": "green",
+    "not met": "red",
+    "needs review": "cyan",
+}
+
+
+def print_match(console: Console, patient: Any, results: list[Any], fmt: str) -> None:
+    """`cartkg match`: one row per trial (every criterion when one trial is asked for); JSON
+    holds every criterion of every trial."""
+    if fmt == "json":
+        payload = {
+            "profile": patient.as_json(),
+            "counts": dict(Counter(r.verdict for r in results)),
+            "trials": [r.as_json() for r in results],
+        }
+        sys.stdout.write(json.dumps(payload, indent=2, ensure_ascii=False) + "\n")
+        return
+    for note in patient.derived:
+        console.print(f"derived: {note}", highlight=False)
+    if len(results) == 1:
+        r = results[0]
+        console.print(f"[bold]{r.nct_id or r.trial}[/bold] {r.title or ''}", highlight=False)
+        console.print(f"[{VERDICT_STYLE[r.verdict]}]{r.verdict}[/]: {r.summary}", highlight=False)
+        table = Table("Type", "Criterion", "Verdict", "Why", show_lines=True)
+        order = {"not met": 0, "unknown": 1, "needs review": 2, "met": 3}
+        for c in sorted(results[0].criteria, key=lambda c: order[c.verdict]):
+            table.add_row(
+                c.kind,
+                c.label or c.criterion,
+                f"[{VERDICT_STYLE[c.verdict]}]{c.verdict}[/]",
+                "; ".join(c.reasons),
+            )
+        console.print(table)
+        return
+    counts = Counter(r.verdict for r in results)
+    table = Table(
+        "Trial",
+        "Status",
+        "Verdict",
+        "Why",
+        title=", ".join(f"{counts[v]} {v}" for v in ("eligible", "unknown", "not eligible")),
+    )
+    for r in results:
+        table.add_row(
+            r.nct_id or r.trial,
+            r.status or "",
+            f"[{VERDICT_STYLE[r.verdict]}]{r.verdict}[/]",
+            r.summary,
+        )
     console.print(table)
