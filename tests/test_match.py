@@ -404,6 +404,13 @@ def test_cli_json_has_every_trial_with_its_criteria(
     assert "https://w3id.org/cartkg/vocab/drug/rituximab" in resolved["prior_therapies"]
 
 
+def test_disease_duration_is_read_in_any_time_unit(client: QueryClient) -> None:
+    patient, _ = match_patient(
+        client, check({**MEETS_ALL, "disease_duration": {"value": 2, "unit": "a"}}, "t"), SEED
+    )
+    assert patient.disease_duration == "2 a (730.5 days)"
+
+
 @pytest.mark.parametrize(
     ("data", "message"),
     [
@@ -416,6 +423,7 @@ def test_cli_json_has_every_trial_with_its_criteria(
         ({**MEETS_ALL, "sex": "other"}, "sex"),
         ({**MEETS_ALL, "diagnoses": ["not a disease at all"]}, "diagnoses[0]"),
         ({**MEETS_ALL, "weight": {"value": 62, "unit": "%"}}, "weight.unit"),
+        ({**MEETS_ALL, "disease_duration": {"value": 3, "unit": "kg"}}, "not a unit of time"),
         ('{"age": 45,\n "sex": "female",,}', "profile.json:2:"),
         ('{"age": NaN}', "NaN"),
     ],

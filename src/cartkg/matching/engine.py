@@ -103,7 +103,11 @@ def patient_from(
     patient.flags = dict(data.get("conditions", {}))
     if "disease_duration" in data:
         d = data["disease_duration"]
-        patient.disease_duration = f"{_fmt(d['value'])} {d['unit']}"
+        unit = _unit(client, units, d["unit"], "disease_duration.unit")
+        days = units.to_canonical(float(d["value"]), unit, "time")
+        if days is None:
+            raise ProfileError(f"disease_duration.unit: {d['unit']!r} is not a unit of time")
+        patient.disease_duration = f"{_fmt(d['value'])} {d['unit']} ({_fmt(days)} days)"
 
     def add(measure: str, value: Value) -> None:
         patient.values.setdefault(measure, [])
