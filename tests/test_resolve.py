@@ -118,6 +118,8 @@ CASES = [
     ("organization", "FDA", "organization:fda"),
     ("organization", "fda", "organization:fda"),
     ("country", "China", "country:CN"),
+    ("trialstatus", "Recruiting", "trialstatus:recruiting"),
+    ("trialstatus", "not yet recruiting", "trialstatus:not-yet-recruiting"),
     ("country", "CN", "country:CN"),
     ("country", "cn", "country:CN"),
     ("cellsource", "autologous", "cellsource:autologous"),
