@@ -19,10 +19,11 @@ from typing import Any
 from cartkg.errors import InputError
 from cartkg.matching.profile import Patient, ProfileError, Value
 from cartkg.matching.units import Unit, Units, quantity, registry
+from cartkg.namespaces import CARTKG
 from cartkg.queries import Param, QueryClient
 from cartkg.resolve import UnknownName
 
-V = "https://w3id.org/cartkg/vocab/"
+V = str(CARTKG)
 AGE = V + "measure/age"
 CRCL = V + "measure/creatinine-clearance"
 CREATININE = V + "measure/serum-creatinine"
@@ -216,7 +217,6 @@ class Node:
     diseases: dict[str, str] = field(default_factory=dict)
     drugs: dict[str, str] = field(default_factory=dict)
     topics: set[str] = field(default_factory=set)
-    minimum_duration: str | None = None
     all_of: list[str] = field(default_factory=list)
     any_of: list[str] = field(default_factory=list)
 
@@ -258,7 +258,6 @@ def criteria_from(rows: Any) -> dict[str, list[Criterion]]:
             n.drugs.setdefault(str(r.drug), _str(r.drugLabel) or str(r.drug))
         if r.topic is not None:
             n.topics.add(str(r.topic))
-        n.minimum_duration = n.minimum_duration or _str(r.minimumDuration)
         if r.parent is not None:  # a parent outside this criterion's tree is left out below
             parent = c.nodes.setdefault(str(r.parent), Node(str(r.parent)))
             children = parent.all_of if str(r.relation) == "all" else parent.any_of

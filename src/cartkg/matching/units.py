@@ -24,6 +24,7 @@ def registry() -> Any:
     return PintUcumRegistry()
 
 
+@cache
 def quantity(code: str) -> Any | None:
     """A pint quantity of 1 of a UCUM unit, or None if the code is not UCUM pint can read."""
     if not code or code.startswith("{"):
