@@ -39,6 +39,7 @@ from cartkg.queries import (
     parse_query,
 )
 from cartkg.reason import reason as run_reasoner
+from cartkg.report import write_report
 from cartkg.render import (
     RESULT_FORMATS,
     print_build,
@@ -570,6 +571,35 @@ def push_cmd(
         finally:
             progress.finish("push", 0)
         out.print(report.summary(), markup=False, highlight=False)
+
+
+@app.command("report")
+def report_cmd(
+    out: Annotated[Path, typer.Option("--out", "-o", help="Folder to write the site into.")] = Path(
+        "site"
+    ),
+    endpoint: Annotated[
+        str | None, typer.Option(help="Write the site from this SPARQL 1.1 endpoint.")
+    ] = None,
+    store: StoreOption = None,
+) -> None:
+    """Write the graph as a static site (charts, a page per trial, program and organization,
+    what changed, methods, search) that works offline: open OUT/index.html in a browser."""
+    with _reported():
+        project = _project()
+        client = _client(project, store, endpoint)
+        with err.status("Running the stored queries…") as status:
+            summary = write_report(
+                client, out, project.root, progress=lambda slug: status.update(f"query {slug}")
+            )
+        err.print(
+            f"Wrote {summary.pages} pages ({summary.trials} trials, {summary.programs} programs, "
+            f"{summary.organizations} organizations), {summary.files} files, "
+            f"{summary.bytes / 1e6:.1f} MB into {summary.out}; the overview weighs "
+            f"{summary.overview_bytes / 1e6:.2f} MB with its scripts."
+        )
+        out_index = summary.out / "index.html"
+        err.print(f"Open {out_index} in a browser (or serve the folder with any web server).")
 
 
 @app.command("serve")
