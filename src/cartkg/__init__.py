@@ -14,6 +14,7 @@ From Python::
     remote.run_query("trials")                   # same rows from an endpoint
     cartkg.export("cartkg.trig")                 # any RDF format, from the built store
     cartkg.push("http://localhost:7878/query", graph_store="http://localhost:7878/store")
+    cartkg.report("site")                        # the static site: open site/index.html
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from cartkg.errors import CartkgError, CheckFailed, InputError
 from cartkg.namespaces import converter, prefix_map
 from cartkg.paths import Project
 from cartkg.push import PushFailed, PushReport
+from cartkg.report import ReportSummary
 from cartkg.queries import EmbeddedClient, EndpointClient, QueryClient
 from cartkg.resolve import Match
 from cartkg.store import open_store
@@ -48,6 +50,7 @@ __all__ = [
     "export",
     "open_client",
     "push",
+    "report",
     "search",
 ]
 
@@ -87,6 +90,20 @@ def search(
     ``types`` narrows to prefixes such as product or trial (or disease, gene, chemical)."""
     client = connect(endpoint, root) if endpoint else open_client(root, store)
     return client.search(text, list(types) if types else None)
+
+
+def report(
+    out: Path | str = "site",
+    root: Path | None = None,
+    store: Path | None = None,
+    endpoint: str | None = None,
+) -> ReportSummary:
+    """Write the graph as a static site into ``out``, from the built store or an endpoint."""
+    from cartkg.report import write_report
+
+    project = Project.find(root)
+    client = connect(endpoint, root) if endpoint else open_client(root, store)
+    return write_report(client, Path(out), project.root)
 
 
 def connect(endpoint: str, root: Path | None = None) -> QueryClient:
