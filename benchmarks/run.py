@@ -366,10 +366,12 @@ def measure_real_graph(work: Path) -> dict[str, Any]:
     names = in_own_process(name_lookups, str(real), str(store), 5)
     print("  the real graph: matching a patient", flush=True)
     matched = in_own_process(match_timing, str(real), str(store), 5)
+    print("  the real graph: the report site", flush=True)
+    reported = in_own_process(report_timing, str(real), str(store), str(work / "site"))
     return {
         "import": imported, "import_raw_load": written, "raw_load": raw, "build": built,
         "warm_build": warm, "rebuild": {**rebuilt, "edited": trial.relative_to(real).as_posix()},
-        "names": names, "match": matched,
+        "names": names, "match": matched, "report": reported,
     }  # fmt: skip
 
 
@@ -428,6 +430,45 @@ def match_timing(root: str, store: str, runs: int) -> dict[str, Any]:
         "match": _median(lambda: match_patient(client, profile), runs),
         "list_trials": _median(lambda: client.run_query("trials"), runs),
     }
+
+
+def report_timing(root: str, store: str, out: str) -> dict[str, Any]:
+    """cartkg report on the real graph: seconds to write the site, the overview's weight with
+    its scripts, beside the trials query and a copy of the written site as baselines."""
+    import cartkg
+
+    start = time.perf_counter()
+    summary = cartkg.report(out, root=Path(root), store=Path(store))
+    seconds = time.perf_counter() - start
+    client = cartkg.open_client(Path(root), Path(store))
+    start = time.perf_counter()
+    shutil.copytree(out, out + "-copy")
+    copy = time.perf_counter() - start
+    return {
+        "seconds": seconds,
+        "pages": summary.pages,
+        "bytes": summary.bytes,
+        "overview_bytes": summary.overview_bytes,
+        "list_trials": _median(lambda: client.run_query("trials"), 3),
+        "copy": copy,
+    }
+
+
+def rows_of_report(r: dict[str, Any]) -> list[dict[str, Any]]:
+    """The goals of issue 19: the real graph's site in under 30 s, the overview under 3 MB."""
+    mb = r["overview_bytes"] / 1e6
+    return [
+        {"measure": f"report ({r['pages']} pages)", "value": r["seconds"], "unit": "s",
+         "baseline": "the goal, 30 s", "baseline_value": 30.0, "ratio": r["seconds"] / 30.0,
+         "goal": 1.0, "higher_is_better": False, "met": r["seconds"] < 30.0},
+        {"measure": "report", "value": r["seconds"], "unit": "s",
+         "baseline": "copying the site", "baseline_value": r["copy"],
+         "ratio": r["seconds"] / r["copy"] if r["copy"] else None, "goal": None,
+         "higher_is_better": False, "met": None},
+        {"measure": "overview page with scripts", "value": mb, "unit": "MB",
+         "baseline": "the goal, 3 MB", "baseline_value": 3.0, "ratio": mb / 3.0, "goal": 1.0,
+         "higher_is_better": False, "met": mb < 3.0},
+    ]  # fmt: skip
 
 
 def rows_of_match(m: dict[str, Any], goal_s: float | None) -> list[dict[str, Any]]:
@@ -704,6 +745,9 @@ def main(argv: list[str] | None = None) -> int:
         matching = rows_of_match(real["match"], 1.0)
         print_table(real["build"]["triples"], real["build"]["files"], matching)
         rows += matching
+        reporting = rows_of_report(real["report"])
+        print_table(real["build"]["triples"], real["build"]["files"], reporting)
+        rows += reporting
         print(f"(the snapshot import wrote {real['import']['files']:,} files for "
               f"{real['import']['trials']} trials)")  # fmt: skip
         results["real"] = {**real, "rows": rows}

@@ -136,7 +136,10 @@ class Site:
         def link(target: str | None) -> str | None:
             return None if target is None else up + target
 
+        sources = context.get("sources") or []
+        numbers = {s["source"]: i for i, s in enumerate(sources, start=1)}
         html = self.env.get_template(template).render(
+            numbers=numbers,
             root=up,
             link=link,
             site=self,
@@ -317,8 +320,9 @@ def _program_context(site: Site, program: str) -> dict[str, Any]:
     row = site.graph.programs[program]
     product = row["product"]
     construct = site.run("product-construct", "product", product)
-    facts = site.run("evidence", "entity", program) + site.run("evidence", "entity", product)
-    doses = [f["value"] for f in facts if f.get("property", "").endswith("/vocab/dose")]
+    facts = site.run("evidence", "entity", program)
+    product_facts = site.run("evidence", "entity", product)
+    doses = [f["value"] for f in product_facts if f.get("property", "").endswith("/vocab/dose")]
     dose_facts = {d: site.run("evidence", "entity", d) for d in doses}
     trials = trials_of(site.graph, site.graph.facets.get("program", {}).get(program, set()))
     developers = sorted(
@@ -349,6 +353,7 @@ def _program_context(site: Site, program: str) -> dict[str, Any]:
         "safety": safety,
         "readouts": readouts,
         "facts": facts,
+        "product_facts": product_facts,
         "sources": site.sources_of(program, product, *cited),
         "doubt": site.doubt(program) or site.doubt(product),
     }
