@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP_RUN := $(VENV)/.installed-run
 STAMP_TEST := $(VENV)/.installed-test
 
-.PHONY: run test bench bench-import fmt release clean
+.PHONY: run test report bench bench-import fmt release clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -22,6 +22,10 @@ $(STAMP_TEST): pyproject.toml | $(BIN)/python
 run: $(STAMP_RUN)
 	$(BIN)/cartkg build
 	$(BIN)/cartkg stats
+
+## write the built graph as a static site into site/ (open site/index.html)
+report: $(STAMP_RUN)
+	$(BIN)/cartkg report -o site
 
 ## install with the test extras and run the tests
 test: $(STAMP_TEST)
@@ -46,4 +50,4 @@ fmt: $(STAMP_RUN)
 	$(BIN)/ruff format src tests benchmarks tools 2>/dev/null || true
 
 clean:
-	rm -rf .cartkg dist build .pytest_cache .ruff_cache src/*.egg-info
+	rm -rf .cartkg dist build site .pytest_cache .ruff_cache src/*.egg-info

@@ -16,10 +16,13 @@ from pathlib import Path
 
 import pytest
 from conftest import REPO, CliRun
+from servers import oxigraph_read_write
 
 import cartkg
+from cartkg.namespaces import CARTKG
 from cartkg.paths import Project
 from cartkg.report import ReportSummary, write_report
+from cartkg.store import open_store
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 SCREENSHOTS = REPO / ".cartkg" / "screenshots"
@@ -96,7 +99,7 @@ def test_every_page_loads_only_what_the_site_holds(site: tuple[Path, ReportSumma
         text = read(page)
         assert not outside.search(text), page
         for ref in re.findall(r'<(?:script|link)[^>]+(?:src|href)="([^"#]+)"', text):
-            assert (page.parent / ref).resolve().is_file(), (page, ref)
+            assert ref.startswith("data:") or (page.parent / ref).resolve().is_file(), (page, ref)
 
 
 def test_the_overview_names_the_query_behind_each_chart(site: tuple[Path, ReportSummary]) -> None:
@@ -148,11 +151,62 @@ def test_an_empty_graph_gives_a_clear_error(cli: CliRun, tmp_path: Path) -> None
     import pyoxigraph as ox
 
     ox.Store(str(tmp_path / "empty")).flush()
-    result = cli(Project(REPO), "report", "-o", str(tmp_path / "site"), "--store",
-                 str(tmp_path / "empty"))
+    result = cli(
+        Project(REPO), "report", "-o", str(tmp_path / "site"), "--store", str(tmp_path / "empty")
+    )
     assert result.exit_code == 2, result.stdout + result.stderr
     assert "build it first" in result.stderr
     assert not (tmp_path / "site").exists()
+
+
+def test_conflicting_unverified_and_weakly_sourced_facts_are_marked(
+    site: tuple[Path, ReportSummary], real_store: Path
+) -> None:
+    out, _ = site
+    store = open_store(real_store)
+    about = {
+        row["entity"].value
+        for row in store.query(
+            f"SELECT DISTINCT ?entity WHERE {{ ?claim <{CARTKG}claimAbout> ?entity }}",
+            use_default_graph_as_union=True,
+        )
+    }
+    client = cartkg.open_client(REPO, real_store)
+    pages = {
+        str(r.trial): f"trials/{str(r.trial).rsplit('/', 1)[1]}.html"
+        for r in client.run_query("trials")
+    }
+    pages |= {
+        str(r["product"]): f"programs/{str(r.program).rsplit('/', 1)[1]}.html"
+        for r in client.run_query("programs")
+    }
+    marked = sorted(e for e in about if e in pages)
+    assert len(marked) >= 5
+    for entity in marked:
+        assert "conflicting claim from another source" in read(out / pages[entity]), entity
+    rese = read(out / "programs" / "rese-cel.html")
+    rmat = rese.split("regenerative medicine advanced therapy (RMAT) designation", 1)[1]
+    assert rmat.split("</tr>", 1)[0].endswith(
+        '<span class="doubt" title="Marked: unverified">unverified</span></td>'
+    )
+    assert "weak sources only" in rese  # the IND read through an AI-written filing summary
+    odd = rese.split("<td>FDA orphan drug designation</td>", 1)[1].split("</tr>", 1)[0]
+    assert 'class="doubt"' not in odd  # the company's own release: not marked
+
+
+@pytest.mark.server
+def test_the_same_site_from_an_oxigraph_server(
+    site: tuple[Path, ReportSummary], real_store: Path, tmp_path: Path
+) -> None:
+    with oxigraph_read_write(tmp_path / "oxigraph") as base:
+        cartkg.push(f"{base}/query", graph_store=f"{base}/store", root=REPO, store=real_store)
+        remote = tmp_path / "remote"
+        write_report(cartkg.connect(f"{base}/query", REPO), remote, REPO)
+    local = site[0]
+    files = sorted(p.relative_to(local) for p in local.rglob("*") if p.is_file())
+    assert files == sorted(p.relative_to(remote) for p in remote.rglob("*") if p.is_file())
+    differ = [f for f in files if (local / f).read_bytes() != (remote / f).read_bytes()]
+    assert differ == []
 
 
 # -- in the browser
@@ -188,14 +242,16 @@ class Visit:
         charts = self.page.locator("figure.chart").count()
         if charts:
             self.page.wait_for_function(
-                "() => [...document.querySelectorAll('figure.chart')]"
-                ".every(f => f.dataset.drawn)",
+                "() => [...document.querySelectorAll('figure.chart')].every(f => f.dataset.drawn)",
                 timeout=30000,
             )
 
     def outside(self) -> list[str]:
-        return [u for u in self.requests if not u.startswith(self.root) and
-                not u.startswith(("data:", "blob:", "about:"))]
+        return [
+            u
+            for u in self.requests
+            if not u.startswith(self.root) and not u.startswith(("data:", "blob:", "about:"))
+        ]
 
     def shot(self, name: str) -> None:
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
@@ -215,8 +271,9 @@ def visit(browser: object, site: tuple[Path, ReportSummary]) -> Iterator[Visit]:
 def test_the_overview_draws_every_chart_with_no_error_or_outside_request(visit: Visit) -> None:
     visit.open("index.html")
     drawn = visit.page.eval_on_selector_all(
-        "figure.chart", "els => els.map(e => [e.id, e.dataset.drawn, "
-        "e.querySelectorAll('.vis svg .mark-rect path, .vis svg .mark-symbol path').length])"
+        "figure.chart",
+        "els => els.map(e => [e.id, e.dataset.drawn, "
+        "e.querySelectorAll('.vis svg .mark-rect path, .vis svg .mark-symbol path').length])",
     )
     assert len(drawn) >= 10
     for chart_id, state, marks in drawn:
@@ -284,9 +341,7 @@ def test_the_overview_fits_a_phone(browser: object, site: tuple[Path, ReportSumm
     v = Visit(browser, site[0].as_uri() + "/", width=390)
     try:
         v.open("index.html")
-        overflow = v.page.evaluate(
-            "() => document.documentElement.scrollWidth - window.innerWidth"
-        )
+        overflow = v.page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
         assert overflow <= 1
         assert v.errors == []
         v.shot("overview-phone")
@@ -294,7 +349,9 @@ def test_the_overview_fits_a_phone(browser: object, site: tuple[Path, ReportSumm
         v.close()
 
 
-def test_the_site_works_from_a_web_server(browser: object, site: tuple[Path, ReportSummary]) -> None:
+def test_the_site_works_from_a_web_server(
+    browser: object, site: tuple[Path, ReportSummary]
+) -> None:
     class Quiet(http.server.SimpleHTTPRequestHandler):
         def log_message(self, *args: object) -> None:
             pass

@@ -30,8 +30,8 @@ from cartkg.errors import CartkgError, CheckFailed, InputError
 from cartkg.namespaces import converter, prefix_map
 from cartkg.paths import Project
 from cartkg.push import PushFailed, PushReport
-from cartkg.report import ReportSummary
 from cartkg.queries import EmbeddedClient, EndpointClient, QueryClient
+from cartkg.report import ReportSummary
 from cartkg.resolve import Match
 from cartkg.store import open_store
 

@@ -39,7 +39,6 @@ from cartkg.queries import (
     parse_query,
 )
 from cartkg.reason import reason as run_reasoner
-from cartkg.report import write_report
 from cartkg.render import (
     RESULT_FORMATS,
     print_build,
@@ -51,6 +50,7 @@ from cartkg.render import (
     result_table,
     result_text,
 )
+from cartkg.report import write_report
 from cartkg.store import open_store
 from cartkg.validate import validate as run_validation
 

@@ -102,9 +102,11 @@ def bar_spec(
     if vertical:
         spec["height"] = 260
     else:
-        # a bar per category: the height grows with the bars, the width fits the page
-        spec["height"] = {"step": 22}
-        spec["autosize"] = {"type": "fit-x", "contains": "padding"}
+        # a bar per category: the height grows with the bars (a step height and a width that
+        # fits the page make Vega-Lite warn), axes and legend included
+        bars = len({v[category] for v in values})
+        legend = 24 * (1 + len({v[color] for v in values}) // 3) if color else 0
+        spec["height"] = 22 * bars + 40 + legend
     return spec
 
 

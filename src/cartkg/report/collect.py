@@ -82,13 +82,16 @@ class Graph:
     verification: dict[str, str]  # entity -> verification IRI
     tracking: list[Row]
     names: list[Row]
-    changes: dict[int, list[Row]] = field(default_factory=dict)  # window in days -> rows
+    changes: list[Row] = field(default_factory=list)  # the longest window's, with their age
     # per-page queries, run once each and kept
     per_entity: dict[tuple[str, str], list[Row]] = field(default_factory=dict)
     queries_run: list[str] = field(default_factory=list)
 
     def facet_label(self, facet: str, value: str) -> str:
         return self.facet_labels.get((facet, value)) or local_name(value)
+
+    def changes_within(self, days: int) -> list[Row]:
+        return [r for r in self.changes if int(r["age"]) <= days]
 
     @property
     def as_of(self) -> str | None:
@@ -150,10 +153,12 @@ def collect(client: QueryClient, progress: Callable[[str], None] | None = None) 
     )
     newest = graph.as_of
     if newest:
+        # one query for the longest window; the shorter ones are its newest rows
         end = date.fromisoformat(newest[:10])
-        for days in CHANGE_WINDOWS:
-            since = (end - timedelta(days=days)).isoformat()
-            graph.changes[days] = run("registry-changes", since=since)
+        since = end - timedelta(days=max(CHANGE_WINDOWS))
+        for r in run("registry-changes", since=since.isoformat()):
+            r["age"] = str((end - date.fromisoformat(r["date"][:10])).days)
+            graph.changes.append(r)
     graph.queries_run = ran
     return graph
 

@@ -47,7 +47,7 @@ from cartkg.report.collect import (
 
 VERIFICATION_BASE = "https://w3id.org/cartkg/vocab/verification/"
 RELIABILITY_BASE = "https://w3id.org/cartkg/vocab/reliability/"
-DOUBTFUL = {"unverified": "unverified", "conflicting": "conflicting sources"}
+DOUBTFUL = {"unverified": "unverified", "conflicting": "sources conflict"}
 REGISTRY_URL = "https://clinicaltrials.gov/study/"
 
 
@@ -285,34 +285,47 @@ def _scope_exclusions(root: Path | None) -> list[dict[str, str]] | None:
 
 
 def _flow(site: Site) -> dict[str, Any]:
-    """The methods page's flow of trials: found per tracker and capture, left, kept."""
+    """The methods page's flow of trials: found per tracker and capture, left out, kept."""
     g = site.graph
-    first: dict[tuple[str, str], dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
-    left: set[str] = set()
+    trackers: dict[str, dict[str, Any]] = {}
     tracked: set[str] = set()
-    titles: dict[str, str] = {}
     for r in g.tracking:
         tracker = r.get("tracker", "")
-        titles[tracker] = r.get("trackerTitle") or local_name(tracker)
+        t = trackers.setdefault(
+            tracker,
+            {"title": r.get("trackerTitle") or local_name(tracker), "start": {},
+             "later": defaultdict(set), "left": set()},
+        )  # fmt: skip
         tracked.add(r["trial"])
         kind = local_name(r["kind"])
         if kind == "left-monitored-set":
-            left.add(r["trial"])
+            t["left"].add(r["trial"])
+        elif kind == "present-at-start":
+            t["start"].setdefault(r["asOf"], set()).add(r["trial"])
         else:
-            first[(tracker, kind)][r["asOf"][:7]].add(r["trial"])
-    found = []
-    for (tracker, kind), months in sorted(first.items()):
-        for month, trials in sorted(months.items()):
-            found.append(
-                {"tracker": titles[tracker], "kind": kind, "month": month, "trials": len(trials)}
-            )
+            t["later"][r["asOf"][:7]].add(r["trial"])
+    found = [
+        {
+            "title": t["title"],
+            "start": [(day, len(trials)) for day, trials in sorted(t["start"].items())],
+            "later": [(month, len(trials)) for month, trials in sorted(t["later"].items())],
+            "left": len(t["left"]),
+            "kept": len(set().union(*t["start"].values(), *t["later"].values())),
+        }
+        for t in trackers.values()
+    ]
+    excluded = _scope_exclusions(site.root)
+    by_hand = None
+    if site.root is not None and (site.root / "registry" / "monitor" / "excluded.csv").is_file():
+        with open(site.root / "registry" / "monitor" / "excluded.csv", encoding="utf-8") as f:
+            by_hand = sum(1 for row in csv.DictReader(f) if row.get("NCTId"))
     return {
+        "monitor_excluded": by_hand,
         "found": found,
         "tracked": len(tracked),
-        "left": sorted(left),
         "curated_only": sorted(set(g.trials) - tracked),
         "kept": len(g.trials),
-        "excluded": _scope_exclusions(site.root),
+        "excluded": excluded,
     }
 
 

@@ -125,6 +125,18 @@ function setUpTables() {
   });
 }
 
+function setUpChangeWindows() {
+  const buttons = document.querySelectorAll(".window-filter button");
+  buttons.forEach((button) => button.addEventListener("click", () => {
+    const days = Number(button.dataset.days);
+    buttons.forEach((b) => b.setAttribute("aria-pressed", String(b === button)));
+    document.querySelectorAll("#changes tbody tr").forEach((row) => {
+      row.hidden = Number(row.dataset.age) > days;
+    });
+  }));
+}
+
 setUpSearch();
+setUpChangeWindows();
 setUpTables();
 drawCharts();
