@@ -322,6 +322,15 @@ def with_values(sparql: str, bindings: Mapping[str, Node]) -> str:
     names = sorted(bindings)
     row = " ".join(str(from_rdflib(bindings[n])) for n in names)
     block = f"\n  VALUES ({' '.join('?_' + n for n in names)}) {{ ({row}) }}\n"
+    for at in _insert_points(sparql, tuple(names)):
+        sparql = sparql[: at + 1] + block + sparql[at + 1 :]
+    return sparql
+
+
+@lru_cache(maxsize=256)
+def _insert_points(sparql: str, names: tuple[str, ...]) -> tuple[int, ...]:
+    """Where the VALUES block goes, last first (a query's text and its bound names decide it:
+    kept, since a report runs one query for each of hundreds of entities)."""
     position = _where_brace(sparql)
     syntax = _strip_comments_and_strings(sparql)
     uses = re.compile(r"[?$]_(?:" + "|".join(map(re.escape, names)) + r")\b")
@@ -330,9 +339,7 @@ def with_values(sparql: str, bindings: Mapping[str, Node]) -> str:
         for start, end in _union_branches(syntax, position)
         if uses.search(syntax, start, end) and not re.match(r"\{\s*SELECT\b", syntax[start:], re.I)
     ]
-    for at in sorted(inserts, reverse=True):
-        sparql = sparql[: at + 1] + block + sparql[at + 1 :]
-    return sparql
+    return tuple(sorted(inserts, reverse=True))
 
 
 def _union_branches(syntax: str, open_at: int) -> list[tuple[int, int]]:
