@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP_RUN := $(VENV)/.installed-run
 STAMP_TEST := $(VENV)/.installed-test
 
-.PHONY: run test report bench bench-import fmt release clean
+.PHONY: run test report golden bench bench-import fmt release clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -43,6 +43,11 @@ bench-import: $(STAMP_TEST)
 ## build, check and write a dated release into dist/ (VERSION=YYYY-MM-DD, default today)
 release: $(STAMP_RUN)
 	$(BIN)/cartkg release --out dist $(if $(VERSION),--version $(VERSION),)
+
+## run the stored queries' golden cases on the fixture graph again; rewrite and show what changed
+## (SLUGS="a b" for only some queries); review the diff before committing it
+golden: $(STAMP_TEST)
+	$(BIN)/python tools/golden.py $(SLUGS)
 
 ## rewrite every Turtle file in canonical form
 fmt: $(STAMP_RUN)

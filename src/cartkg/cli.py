@@ -433,19 +433,26 @@ def fmt_cmd(
 @app.command("docs")
 def docs_cmd(
     check: Annotated[
-        bool, typer.Option("--check", help="Only check docs/ontology.md is up to date; exit 1.")
+        bool,
+        typer.Option(
+            "--check", help="Only check the generated docs are up to date; exit 1 if not."
+        ),
     ] = False,
 ) -> None:
-    """Write the ontology reference, docs/ontology.md, from the ontology files."""
+    """Write the generated reference pages: docs/ontology.md from the ontology files and
+    docs/queries.md from the stored queries' headers."""
     with _reported():
         project = _project()
         if check:
-            if not docs.is_current(project):
-                out.print(f"{docs.DOCS_FILE} is out of date: run `cartkg docs`")
+            behind = docs.stale(project)
+            for path in behind:
+                out.print(f"{path} is out of date: run `cartkg docs`")
+            if behind:
                 raise typer.Exit(1)
-            out.print(f"{docs.DOCS_FILE} is up to date", style="green")
+            out.print("the generated docs are up to date", style="green")
             return
-        out.print(f"wrote {docs.write(project).relative_to(project.root)}")
+        for path in docs.write(project):
+            out.print(f"wrote {path.relative_to(project.root)}")
 
 
 @app.command("stats")

@@ -1,13 +1,14 @@
-"""The ontology reference, docs/ontology.md, generated from the ontology files.
+"""The generated reference pages: docs/ontology.md from the ontology files, docs/queries.md
+from the stored queries' headers.
 
-It is written from the files every time (``cartkg docs``) and checked in tests
-(``cartkg docs --check``), so the documentation cannot drift from the ontology.
+They are written from the files every time (``cartkg docs``) and checked in tests
+(``cartkg docs --check``), so the documentation cannot drift from what it describes.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 import curies
@@ -20,6 +21,7 @@ from cartkg.namespaces import CARTKG, show_term
 from cartkg.paths import Project
 
 DOCS_FILE = Path("docs") / "ontology.md"
+QUERIES_FILE = Path("docs") / "queries.md"
 _MAPPINGS = (SKOS.exactMatch, SKOS.closeMatch, SKOS.broadMatch, SKOS.narrowMatch, SKOS.relatedMatch)
 _PROPERTY_KINDS = (
     (OWL.ObjectProperty, "Object properties"),
@@ -39,16 +41,89 @@ def render(project: Project) -> str:
     return doc.render()
 
 
-def write(project: Project) -> Path:
-    path = project.root / DOCS_FILE
-    path.parent.mkdir(exist_ok=True)
-    path.write_text(render(project), encoding="utf-8")
-    return path
+def generated(project: Project) -> dict[Path, Callable[[Project], str]]:
+    """Every generated page, by its path in the project, with the function that writes it."""
+    return {DOCS_FILE: render, QUERIES_FILE: render_queries}
+
+
+def write(project: Project) -> list[Path]:
+    """Write every generated page; returns their paths."""
+    written = []
+    for relpath, make in generated(project).items():
+        path = project.root / relpath
+        path.parent.mkdir(exist_ok=True)
+        path.write_text(make(project), encoding="utf-8")
+        written.append(path)
+    return written
+
+
+def stale(project: Project) -> list[Path]:
+    """The generated pages that are missing or differ from what the files give now."""
+    return [
+        relpath
+        for relpath, make in generated(project).items()
+        if not (project.root / relpath).is_file()
+        or (project.root / relpath).read_text(encoding="utf-8") != make(project)
+    ]
 
 
 def is_current(project: Project) -> bool:
-    path = project.root / DOCS_FILE
-    return path.is_file() and path.read_text(encoding="utf-8") == render(project)
+    return not stale(project)
+
+
+def render_queries(project: Project) -> str:
+    """The catalogue of stored queries, grouped by their first tag, from their headers."""
+    from cartkg.queries import load_queries
+
+    queries = load_queries(project.queries_dir)
+    groups: dict[str, list] = defaultdict(list)
+    for query in queries.values():
+        groups[query.tags[0] if query.tags else "other"].append(query)
+    lines = [
+        "# Stored queries",
+        "",
+        "<!-- Written by `cartkg docs` from the headers of queries/*.rq: do not edit by hand. -->",
+        "",
+        f"{len(queries)} stored queries. Run one with `cartkg query SLUG [-p NAME=VALUE ...]` on",
+        "the built store, or with `--endpoint URL` on any SPARQL 1.1 endpoint; from Python,",
+        "`cartkg.open_client().run_query(SLUG, NAME=VALUE)`. Every `iri` parameter also takes a",
+        "name the graph holds (CABA-201, lupus nephritis, LVEF), resolved as `cartkg search`",
+        "resolves it. How to add one: CONTRIBUTING.md.",
+        "",
+    ]
+    for tag in sorted(groups):
+        lines.append(f"- [{tag}](#{tag})")
+    for tag in sorted(groups):
+        lines += ["", f"## {tag}"]
+        for query in sorted(groups[tag], key=lambda q: q.slug):
+            lines += ["", f"### `{query.slug}`", "", query.summary + ".", ""]
+            if query.description:
+                lines += [" ".join(query.description.split()), ""]
+            example = " ".join(
+                f"-p {p.name}={_shell(p.example)}" for p in query.params if p.example is not None
+            )
+            command = f"$ cartkg query {query.slug}" + (f" {example}" if example else "")
+            lines += ["```console", command, "```", ""]
+            if query.params:
+                lines += ["| parameter | type | required | what it takes | example |",
+                          "|---|---|---|---|---|"]  # fmt: skip
+                for p in query.params:
+                    kind = p.type + (f" (prefix `{p.prefix}`)" if p.prefix else "")
+                    lines.append(
+                        f"| `{p.name}` | {kind} | {'yes' if p.required else 'no'} | "
+                        f"{p.description.replace('|', '/')} | "
+                        f"{'`' + p.example + '`' if p.example is not None else ''} |"
+                    )
+                lines.append("")
+            tags = ", ".join(query.tags)
+            lines += [f"Tags: {tags}. File: `queries/{query.slug}.rq`.", "",
+                      "<details><summary>SPARQL</summary>", "", "```sparql",
+                      query.body.rstrip(), "```", "", "</details>"]  # fmt: skip
+    return "\n".join(lines) + "\n"
+
+
+def _shell(value: str) -> str:
+    return value if all(c.isalnum() or c in "-_.:/^" for c in value) else f'"{value}"'
 
 
 def _declared_prefixes(graph: Graph) -> dict[str, str]:

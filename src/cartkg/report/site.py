@@ -401,6 +401,9 @@ def _trial_context(site: Site, trial: str) -> dict[str, Any]:
         "sources": site.sources_of(trial, *cited),
         "doubt": site.doubt(trial),
         "claims": [f for f in facts if f.get("kind", "").startswith("claim")],
+        "official_titles": sorted(
+            {f["value"] for f in facts if f.get("property", "").endswith("/officialTitle")}
+        ),
     }
 
 
