@@ -1,4 +1,4 @@
-"""The conventions of ../shared/CONVENTIONS.md that a test can check."""
+"""The conventions of docs/conventions.md that a test can check."""
 
 from __future__ import annotations
 
