@@ -184,7 +184,7 @@ def test_neither_engine_would_fall_back_on_the_projects_own_files() -> None:
     slow engine (HermiT on everything, pySHACL)."""
     from cartkg.dataset import Dataset
     from cartkg.rules import compile_rules
-    from cartkg.sparql_shacl import validate_store
+    from cartkg.shacl import validate_store
 
     dataset = Dataset.load(Project(REPO), roles=("ontology", "shapes"))
     compile_rules(dataset.rdflib_graph("ontology"))  # raises UnsupportedOntology

@@ -24,7 +24,7 @@ from cartkg.importing.context import CONDITIONS_TABLE, Context
 from cartkg.importing.turtle import PrefixMap, read_turtle, write_turtle
 from cartkg.namespaces import converter, prefix_map
 from cartkg.paths import Project
-from cartkg.validate import validate
+from cartkg.shacl import validate
 
 CTGOV = TEST_DATA / "ctgov"
 STUDIES = CTGOV / "studies"

@@ -18,9 +18,9 @@ from cartkg.ctgov import import_paths
 from cartkg.dataset import Dataset
 from cartkg.importing.turtle import Lit, read_turtle
 from cartkg.namespaces import converter
+from cartkg.shacl import validate
 from cartkg.snapshot import import_snapshot
 from cartkg.snapshot.tables import TRIAL_COLUMNS
-from cartkg.validate import validate
 
 ID = "https://w3id.org/cartkg/id/"
 V = "https://w3id.org/cartkg/vocab/"

@@ -26,8 +26,8 @@ from cartkg.queries import (
     parse_query,
     with_values,
 )
+from cartkg.shacl import validate
 from cartkg.store import open_store
-from cartkg.validate import validate
 
 ONTOLOGY = REPO / "ontology" / "cartkg.ttl"
 QUERIES = load_queries(REPO / "queries")

@@ -20,7 +20,7 @@ from rdflib import RDF, Graph, Namespace, URIRef
 from cartkg.dataset import Dataset
 from cartkg.namespaces import converter
 from cartkg.paths import Project
-from cartkg.validate import ValidationResult, validate
+from cartkg.shacl import ValidationResult, validate
 
 SH = Namespace("http://www.w3.org/ns/shacl#")
 CASES = TEST_DATA / "shapes"

@@ -1,8 +1,8 @@
 """The SPARQL SHACL engine gives pySHACL's results, result for result.
 
-The build validates with ``cartkg.sparql_shacl`` (shapes compiled to SPARQL on the store) because
+The build validates with ``cartkg.shacl.sparql`` (shapes compiled to SPARQL on the store) because
 pySHACL is too slow at scale; these tests are what licenses that. Both engines run through
-``cartkg.validate.validate`` and every field of every result is compared: on each shape case,
+``cartkg.shacl.validate`` and every field of every result is compared: on each shape case,
 on the real graph, on a synthetic landscape, and on many seeded mutations of the real and
 synthetic graphs (dropped statements, wrong datatypes, ill-typed literals, extra values, wrong
 classes), which reach the constraint kinds the cases alone do not combine.
@@ -24,8 +24,7 @@ from cartkg.dataset import Dataset
 from cartkg.io import to_rdflib
 from cartkg.namespaces import converter, show_term
 from cartkg.paths import Project
-from cartkg.sparql_shacl import UnsupportedShapes, validate_store
-from cartkg.validate import validate
+from cartkg.shacl import UnsupportedShapes, validate, validate_store
 
 PROJECT = Project(REPO)
 CONVERTER = converter(PROJECT.ontology_file)

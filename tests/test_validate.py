@@ -176,7 +176,7 @@ def test_unknown_format_is_a_usage_error(project: Project, cli: CliRun) -> None:
 def test_shapes_that_passed_shacl_shacl_are_not_checked_again(
     project: Project, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from cartkg import validate as validation
+    from cartkg.shacl import pyshacl_engine as validation
 
     dataset = Dataset.load(project)
     shapes = dataset.rdflib_graph("shapes")

@@ -21,8 +21,8 @@ from cartkg.namespaces import converter, prefix_map, show_term
 from cartkg.paths import Project, SourceFile
 from cartkg.queries import EmbeddedClient, QueryClient, load_queries, query_quads
 from cartkg.reason import ReasonReport, reason, still_true, take_inferences
+from cartkg.shacl import ValidationReport, carry_over, load_results, save_results, validate
 from cartkg.store import StagedStore, current_folder
-from cartkg.validate import ValidationReport, carry_over, load_results, save_results, validate
 
 
 class Progress(Protocol):

@@ -51,8 +51,8 @@ from cartkg.render import (
     result_text,
 )
 from cartkg.report import write_report
+from cartkg.shacl import validate as run_validation
 from cartkg.store import open_store
-from cartkg.validate import validate as run_validation
 
 app = typer.Typer(
     help="cartkg: a knowledge graph of engineered cell therapies in autoimmune disease.",

@@ -17,7 +17,7 @@ from rdflib.collection import Collection
 from rdflib.term import Node
 
 from cartkg.dataset import Dataset
-from cartkg.namespaces import CARTKG, show_term
+from cartkg.namespaces import CARTKG, DCTERMS, SH, show_term
 from cartkg.paths import Project
 
 DOCS_FILE = Path("docs") / "ontology.md"
@@ -127,7 +127,7 @@ def _shell(value: str) -> str:
 
 
 def _declared_prefixes(graph: Graph) -> dict[str, str]:
-    sh = "http://www.w3.org/ns/shacl#"
+    sh = str(SH)
     pairs = {}
     for decl in graph.objects(None, URIRef(sh + "declare")):
         prefix = graph.value(decl, URIRef(sh + "prefix"))
@@ -223,7 +223,7 @@ class _Doc:
         ]
         ontology = next(self.g.subjects(RDF.type, OWL.Ontology), None)
         if ontology is not None:
-            out += [self.text(ontology, URIRef("http://purl.org/dc/terms/description")), ""]
+            out += [self.text(ontology, DCTERMS.description), ""]
             comment = self.text(ontology, RDFS.comment)
             if comment:
                 out += [comment, ""]

@@ -14,9 +14,10 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from cartkg.errors import SyntaxProblem
+from cartkg.namespaces import XSD
 from cartkg.paths import SourceFile
 
-XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+XSD_STRING = str(XSD.string)
 
 
 def parse_turtle(file: SourceFile) -> list[ox.Quad] | SyntaxProblem:

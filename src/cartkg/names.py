@@ -23,14 +23,14 @@ from collections.abc import Iterable
 import pyoxigraph as ox
 from curies import Converter
 
-from cartkg.namespaces import CARTKG, GRAPH
+from cartkg.namespaces import CARTKG, GRAPH, NAME_ENTRY, OWL, RDF, RDFS, SKOS, XSD
 
 NAMES_GRAPH = f"{GRAPH}inferred/names"
-ENTRY = "https://w3id.org/cartkg/id/name/"
+ENTRY = str(NAME_ENTRY)
 
-_SKOS = "http://www.w3.org/2004/02/skos/core#"
-_RDFS = "http://www.w3.org/2000/01/rdf-schema#"
-_RDF_VALUE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#value")
+_SKOS = str(SKOS)
+_RDFS = str(RDFS)
+_RDF_VALUE = ox.NamedNode(str(RDF.value))
 
 # the properties whose values name their subject
 OWN_NAMES = (
@@ -170,9 +170,9 @@ def _asserted_classes(store: ox.Store) -> dict[ox.NamedNode, ox.NamedNode]:
     return found
 
 
-_INTEGER = ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")
-_OWL_THING = ox.NamedNode("http://www.w3.org/2002/07/owl#Thing")
-_RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+_INTEGER = ox.NamedNode(str(XSD.integer))
+_OWL_THING = ox.NamedNode(str(OWL.Thing))
+_RDF_TYPE = ox.NamedNode(str(RDF.type))
 _INFERRED = f"{GRAPH}inferred/"
 _NAME_OF = ox.NamedNode(str(CARTKG.nameOf))
 _LOOKUP_KEY = ox.NamedNode(str(CARTKG.lookupKey))

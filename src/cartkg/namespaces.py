@@ -12,15 +12,37 @@ from pathlib import Path
 import curies
 import pyoxigraph as ox
 from rdflib import Literal, Namespace, URIRef
+from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS, XSD
 from rdflib.term import Node
 
 from cartkg.errors import InputError
 
-CARTKG = Namespace("https://w3id.org/cartkg/vocab/")
-SHAPES = Namespace("https://w3id.org/cartkg/shapes/")
-QUERY = Namespace("https://w3id.org/cartkg/query/")
-GRAPH = Namespace("https://w3id.org/cartkg/graph/")
+# Every namespace and fixed IRI the code names is written here once (tests/test_architecture.py
+# finds any other copy); the W3C ones come from rdflib.
+W3ID = "https://w3id.org/cartkg/"  # the project's own IRIs, as against imported terms
+CARTKG = Namespace(f"{W3ID}vocab/")
+ID = Namespace(f"{W3ID}id/")
+SHAPES = Namespace(f"{W3ID}shapes/")
+QUERY = Namespace(f"{W3ID}query/")
+GRAPH = Namespace(f"{W3ID}graph/")
+RELEASES = Namespace(f"{W3ID}releases/")
+NAME_ENTRY = Namespace(f"{ID}name/")  # the entries of the name index
+VERIFICATION = Namespace(f"{CARTKG}verification/")
+RELIABILITY = Namespace(f"{CARTKG}reliability/")
 SH = Namespace("http://www.w3.org/ns/shacl#")
+SCHEMA = Namespace("https://schema.org/")
+MONDO = Namespace("http://purl.obolibrary.org/obo/MONDO_")
+CTGOV_STUDY = "https://clinicaltrials.gov/study/"  # a registry record's page: + NCT id
+CTGOV_API = "https://clinicaltrials.gov/api/v2/studies"
+PUBMED = "https://pubmed.ncbi.nlm.nih.gov/"
+OWLREADY_INFERENCES = "http://inferrences/"  # where owlready2 puts what HermiT inferred
+
+# the namespaces a test looks for outside this module
+NAMESPACES = (
+    W3ID, str(SH), str(SCHEMA), str(MONDO), CTGOV_STUDY, CTGOV_API, PUBMED,
+    OWLREADY_INFERENCES.rstrip("/"), str(DCTERMS), str(OWL), str(RDF), str(RDFS), str(SKOS),
+    str(XSD),
+)  # fmt: skip
 
 _PREFIX_QUERY = """
 PREFIX sh: <http://www.w3.org/ns/shacl#>

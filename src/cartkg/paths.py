@@ -8,8 +8,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from cartkg.errors import InputError
+from cartkg.namespaces import GRAPH
 
-GRAPH_BASE = "https://w3id.org/cartkg/graph/"
+GRAPH_BASE = str(GRAPH)
 ROLES = ("ontology", "data", "shapes")
 ONTOLOGY_FILE = Path("ontology") / "cartkg.ttl"
 QUERIES_DIR = Path("queries")

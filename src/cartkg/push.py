@@ -95,6 +95,9 @@ class GraphPush:
 
 @dataclass
 class PushReport:
+    """What a push sent where (``graphs``, one ``GraphPush`` each), and which graphs the
+    endpoint then held (``arrived``) or did not (``missing``)."""
+
     endpoint: str
     graph_store: str
     mode: Mode

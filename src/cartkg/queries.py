@@ -34,7 +34,7 @@ from SPARQLWrapper import JSON, POST, TURTLE, SPARQLExceptions, SPARQLWrapper
 from cartkg.errors import InputError
 from cartkg.io import from_rdflib, to_rdflib
 from cartkg.names import key
-from cartkg.namespaces import GRAPH, QUERY, SH, sparql_prologue
+from cartkg.namespaces import GRAPH, QUERY, RDF, RDFS, SCHEMA, SH, sparql_prologue
 
 if TYPE_CHECKING:
     from cartkg.resolve import Match, Resolver
@@ -262,9 +262,9 @@ _FORMS = {
     "ASK": ("SPARQLAskExecutable", "ask"),
     "DESCRIBE": ("SPARQLDescribeExecutable", "describe"),
 }
-_RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
-_RDFS = "http://www.w3.org/2000/01/rdf-schema#"
-_SCHEMA_KEYWORDS = ox.NamedNode("https://schema.org/keywords")
+_RDF_TYPE = ox.NamedNode(str(RDF.type))
+_RDFS = str(RDFS)
+_SCHEMA_KEYWORDS = ox.NamedNode(f"{SCHEMA}keywords")
 
 
 def query_graph(query: StoredQuery) -> ox.NamedNode:

@@ -29,7 +29,7 @@ from pathlib import Path
 import owlready2
 import pyoxigraph as ox
 
-from cartkg import cache
+from cartkg import cache, namespaces
 from cartkg.dataset import Dataset
 from cartkg.errors import InputError
 from cartkg.rules import (
@@ -43,12 +43,12 @@ from cartkg.rules import (
     ill_typed,
 )
 
-XSD = "http://www.w3.org/2001/XMLSchema#"
-RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
-RDFS = "http://www.w3.org/2000/01/rdf-schema#"
-OWL = "http://www.w3.org/2002/07/owl#"
+XSD = str(namespaces.XSD)
+RDF = str(namespaces.RDF)
+RDFS = str(namespaces.RDFS)
+OWL = str(namespaces.OWL)
 
-PROPERTIES_GRAPH = "https://w3id.org/cartkg/graph/inferred/properties"
+PROPERTIES_GRAPH = f"{namespaces.GRAPH}inferred/properties"
 PROFILE_CHECKER = Path(__file__).parent / "java" / "ProfileCheck.java"
 MAX_EXPLAIN_RUNS = 40
 HERMIT_LIMIT = 20_000  # data triples: above, the rules strategy (HermiT takes minutes)
@@ -317,9 +317,9 @@ def _described(store: ox.Store, node: ox.NamedNode, graphs: set[ox.NamedNode]) -
     return found
 
 
-_SUPERPROPERTIES = """
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-SELECT DISTINCT ?p ?super WHERE { ?p rdfs:subPropertyOf+ ?super }
+_SUPERPROPERTIES = f"""
+PREFIX rdfs: <{RDFS}>
+SELECT DISTINCT ?p ?super WHERE {{ ?p rdfs:subPropertyOf+ ?super }}
 """
 
 
@@ -473,7 +473,7 @@ class _Runner:
 
 def _inferences(world: owlready2.World) -> list[tuple[str, str, str]]:
     """Named-class memberships and subsumptions that HermiT added."""
-    inferred = world.get_ontology("http://inferrences/")
+    inferred = world.get_ontology(namespaces.OWLREADY_INFERENCES)
     found = set()
     for s, p, o in inferred.get_triples():
         if not (isinstance(s, int) and isinstance(o, int) and s > 0 and o > 0):
@@ -483,7 +483,7 @@ def _inferences(world: owlready2.World) -> list[tuple[str, str, str]]:
             predicate in _KEPT_INFERENCES
             and obj not in _TRIVIAL
             and subject != obj
-            and not subject.startswith("http://inferrences")  # owlready2's own ontology node
+            and not subject.startswith(namespaces.OWLREADY_INFERENCES.rstrip("/"))  # its own node
         ):
             found.add((subject, predicate, obj))
     return sorted(found)

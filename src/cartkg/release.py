@@ -20,16 +20,17 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from cartkg import namespaces
 from cartkg.build import BuildReport, Progress, build
 from cartkg.errors import InputError
 from cartkg.namespaces import GRAPH, prefix_map
 from cartkg.paths import Project
 
-OWL = "http://www.w3.org/2002/07/owl#"
-RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+OWL = str(namespaces.OWL)
+RDF_TYPE = ox.NamedNode(str(namespaces.RDF.type))
 VERSION_IRI = ox.NamedNode(f"{OWL}versionIRI")
 VERSION_INFO = ox.NamedNode(f"{OWL}versionInfo")
-RELEASES = "https://w3id.org/cartkg/releases/"
+RELEASES = str(namespaces.RELEASES)
 
 
 @dataclass

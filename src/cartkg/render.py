@@ -21,7 +21,7 @@ from cartkg.namespaces import show_term
 from cartkg.queries import QueryClient
 from cartkg.reason import ReasonReport
 from cartkg.resolve import Match
-from cartkg.validate import ValidationReport, ValidationResult
+from cartkg.shacl import ValidationReport, ValidationResult
 
 RESULT_FORMATS = ("table", "csv", "tsv", "json")
 _STYLE = {"Violation": "bold red", "Warning": "yellow", "Info": "cyan"}

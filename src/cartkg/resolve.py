@@ -20,12 +20,12 @@ from rdflib import OWL, Literal, URIRef
 
 from cartkg.errors import InputError
 from cartkg.names import key
-from cartkg.namespaces import CARTKG
+from cartkg.namespaces import CARTKG, ID, W3ID
 
 if TYPE_CHECKING:
     from cartkg.queries import Param, QueryClient
 
-_OWN = "https://w3id.org/cartkg/"  # the graph's own entities, as against imported terms
+_OWN = W3ID  # the graph's own entities, as against imported terms
 _IRI = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:[^<>\"{}|^`\\\s]+$")
 _FULL_IRI = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*://[^<>\"{}|^`\\\s]+$")
 _CURIE = re.compile(r"^([A-Za-z_][A-Za-z0-9_.-]*):([^\s<>\"{}|^`\\]*)$")
@@ -112,7 +112,7 @@ class Resolver:
     def type_names(self) -> list[str]:
         names = set(TYPE_ALIASES)
         for prefix, ns in self.client.prefixes.items():
-            if ns.startswith(("https://w3id.org/cartkg/id/", "https://w3id.org/cartkg/vocab/")):
+            if ns.startswith((str(ID), str(CARTKG))):
                 names.add(prefix)
         return sorted(names - {"cartkg"}, key=str.lower)
 

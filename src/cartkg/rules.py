@@ -31,7 +31,9 @@ from rdflib import OWL, RDF, RDFS, XSD, BNode, Graph, Literal, URIRef
 from rdflib.collection import Collection as RdfList
 from rdflib.term import Node as RdfNode
 
-INFERRED_GRAPH = "https://w3id.org/cartkg/graph/inferred/classes"  # whichever engine infers
+from cartkg.namespaces import CARTKG, GRAPH
+
+INFERRED_GRAPH = f"{GRAPH}inferred/classes"  # whichever engine infers
 TYPE = ox.NamedNode(str(RDF.type))
 Node = ox.NamedNode | ox.BlankNode
 
@@ -627,7 +629,7 @@ def _ox(term: RdfNode) -> ox.NamedNode | ox.BlankNode | ox.Literal:
 
 def _show(term: object) -> str:
     text = getattr(term, "value", str(term))
-    for ns, prefix in (("https://w3id.org/cartkg/vocab/", "cartkg:"), (str(XSD), "xsd:")):
+    for ns, prefix in ((str(CARTKG), "cartkg:"), (str(XSD), "xsd:")):
         if text.startswith(ns):
             return prefix + text[len(ns) :]
     return f"<{text}>" if isinstance(term, ox.NamedNode) else text

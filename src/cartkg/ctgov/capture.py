@@ -32,7 +32,17 @@ from cartkg.ctgov import record as rec
 from cartkg.ctgov.record import RecordError
 from cartkg.importing.merge import CAPTURE
 from cartkg.importing.terms import DCT, ID, REGISTRY_URL, SCHEMA, SKOS, C, V, date_literal
-from cartkg.importing.turtle import RDF_TYPE, XSD, Graph, Lit, add, boolean, integer, new_graph
+from cartkg.importing.turtle import (
+    RDF_TYPE,
+    RDFS_LABEL,
+    XSD,
+    Graph,
+    Lit,
+    add,
+    boolean,
+    integer,
+    new_graph,
+)
 
 KEY = "cartkgCapture"
 EVENTS = ("first seen", "changed", "left the monitored set")
@@ -226,7 +236,7 @@ def add_history(g: Graph, cap: Capture, nct: str, trial: str, ctx_label, concept
     for o in observations(cap, nct, ctx_label, concept):
         iri = f"{ID}observation/{nct}{CAPTURE}{o.day}-{o.what}"
         add(g, iri, RDF_TYPE, C + o.cls)
-        add(g, iri, "http://www.w3.org/2000/01/rdf-schema#label", Lit(o.label))
+        add(g, iri, RDFS_LABEL, Lit(o.label))
         add(g, iri, DCT + "source", f"{ID}source/{cap.source_key(nct, o.day)}")
         add(g, iri, C + "asOf", date_literal(o.day))
         if o.cls == "TrackingEvent":

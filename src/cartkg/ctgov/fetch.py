@@ -15,8 +15,9 @@ import httpx
 
 from cartkg.ctgov.importer import Source, _label, skipped
 from cartkg.errors import CartkgError
+from cartkg.namespaces import CTGOV_API
 
-API = "https://clinicaltrials.gov/api/v2/studies"
+API = CTGOV_API
 RETRY_STATUS = {429, 500, 502, 503, 504}
 
 

@@ -66,13 +66,14 @@ from cartkg.importing.turtle import (
     integer,
     new_graph,
 )
+from cartkg.namespaces import PUBMED
 
 __all__ = [
     "CONDITIONS_TABLE", "MONDO", "Agent", "Context", "Mapped", "load_conditions", "map_record",
     "norm", "slug",
 ]  # fmt: skip
 
-PUBMED_URL = "https://pubmed.ncbi.nlm.nih.gov/"
+PUBMED_URL = PUBMED
 _DCT_SOURCE = DCT + "source"
 _NCT = re.compile(r"^NCT\d{8}$", re.ASCII)
 _EU_CT = re.compile(r"^\d{4}-\d{6}-\d{2}-\d{2}$", re.ASCII)

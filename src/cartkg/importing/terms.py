@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+from cartkg import namespaces
 from cartkg.importing.turtle import XSD, Lit
 
-ID = "https://w3id.org/cartkg/id/"
-V = "https://w3id.org/cartkg/vocab/"
+# as plain strings: the importers build their triples from text
+ID = str(namespaces.ID)
+V = str(namespaces.CARTKG)
 C = V  # cartkg: terms
-RDFS = "http://www.w3.org/2000/01/rdf-schema#"
-SKOS = "http://www.w3.org/2004/02/skos/core#"
-DCT = "http://purl.org/dc/terms/"
-SCHEMA = "https://schema.org/"
-MONDO = "http://purl.obolibrary.org/obo/MONDO_"
-REGISTRY_URL = "https://clinicaltrials.gov/study/"
+RDFS = str(namespaces.RDFS)
+SKOS = str(namespaces.SKOS)
+DCT = str(namespaces.DCTERMS)
+SCHEMA = str(namespaces.SCHEMA)
+MONDO = str(namespaces.MONDO)
+REGISTRY_URL = namespaces.CTGOV_STUDY
 
 
 def date_literal(value: str) -> Lit:

@@ -17,15 +17,17 @@ from typing import NamedTuple
 
 import pyoxigraph as ox
 
-XSD = "http://www.w3.org/2001/XMLSchema#"
+from cartkg import namespaces
+
+XSD = str(namespaces.XSD)
 XSD_STRING = XSD + "string"
 XSD_INTEGER = XSD + "integer"
 XSD_DECIMAL = XSD + "decimal"
 XSD_BOOLEAN = XSD + "boolean"
 XSD_DOUBLE = XSD + "double"
-RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
-RDF_LANGSTRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
-RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
+RDF_TYPE = str(namespaces.RDF.type)
+RDF_LANGSTRING = str(namespaces.RDF.langString)
+RDFS_LABEL = str(namespaces.RDFS.label)
 _PLAIN = {XSD_INTEGER, XSD_DECIMAL, XSD_BOOLEAN}
 _NUMERIC = {XSD_INTEGER, XSD_DECIMAL, XSD + "nonNegativeInteger", XSD + "positiveInteger"}
 _LOCAL = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.\-]*$")

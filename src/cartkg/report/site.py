@@ -30,6 +30,7 @@ from markupsafe import Markup
 
 from cartkg.errors import InputError
 from cartkg.names import key
+from cartkg.namespaces import CTGOV_STUDY, RELIABILITY, VERIFICATION
 from cartkg.queries import QueryClient
 from cartkg.report import charts as ch
 from cartkg.report.collect import (
@@ -45,14 +46,16 @@ from cartkg.report.collect import (
     trials_of,
 )
 
-VERIFICATION_BASE = "https://w3id.org/cartkg/vocab/verification/"
-RELIABILITY_BASE = "https://w3id.org/cartkg/vocab/reliability/"
+VERIFICATION_BASE = str(VERIFICATION)
+RELIABILITY_BASE = str(RELIABILITY)
 DOUBTFUL = {"unverified": "unverified", "conflicting": "sources conflict"}
-REGISTRY_URL = "https://clinicaltrials.gov/study/"
 
 
 @dataclass
 class ReportSummary:
+    """What ``cartkg report`` wrote: where, how many pages and files, their size, the overview's
+    weight with its scripts, the stored queries it ran, and what the site covers."""
+
     out: Path
     pages: int
     files: int
@@ -124,6 +127,9 @@ class Site:
             if iri in self.graph.facets.get(facet, {}):
                 return self.list_path(facet, iri)
         return None
+
+    def registry_page(self, nct_id: str) -> str:
+        return CTGOV_STUDY + nct_id
 
     def label(self, iri: str) -> str:
         return self.labels.get(iri) or local_name(iri)
