@@ -159,9 +159,7 @@ def test_a_namespace_written_again_is_found(tmp_path: Path) -> None:
         '"""Docstrings may name https://w3id.org/cartkg/vocab/."""\n'
         'LABEL = "http://www.w3.org/2000/01/rdf-schema#label"\n'
     )
-    assert namespace_copies(tmp_path) == [
-        "cartkg/mine.py:2: http://www.w3.org/2000/01/rdf-schema#"
-    ]
+    assert namespace_copies(tmp_path) == ["cartkg/mine.py:2: http://www.w3.org/2000/01/rdf-schema#"]
 
 
 PUBLIC = {

@@ -77,7 +77,7 @@ def docstring_tests() -> list[doctest.DocTest]:
 def test_a_docstring_example_runs(
     test: doctest.DocTest, in_project: tuple[Path, str], tmp_path: Path
 ) -> None:
-    root, server = in_project
+    _, server = in_project
     test.globs = {
         "cartkg": cartkg,
         "server": server,
@@ -91,9 +91,7 @@ def test_a_docstring_example_runs(
 
 
 @pytest.mark.server
-@pytest.mark.parametrize(
-    ("document", "line", "code"), python_blocks(), ids=lambda v: str(v)[:40]
-)
+@pytest.mark.parametrize(("document", "line", "code"), python_blocks(), ids=lambda v: str(v)[:40])
 def test_a_documented_python_block_runs(
     document: str, line: int, code: str, in_project: tuple[Path, str], capsys
 ) -> None:

@@ -18,7 +18,6 @@ The same calls work on any SPARQL 1.1 endpoint that holds the graph (``cartkg.co
 the same names do. Everything else in the package is internal and may change.
 """
 
-
 from collections.abc import Sequence as _Sequence
 from pathlib import Path as _Path
 from typing import Any as _Any
