@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections import Counter
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -47,7 +48,8 @@ def fixture_client() -> EmbeddedClient:
     return EmbeddedClient(store, REPO / "queries", converter(ONTOLOGY), prefix_map(ONTOLOGY))
 
 
-def normalized(result: Result, ordered: bool, concatenated: list[str]) -> list | set:
+def normalized(result: Result, ordered: bool, concatenated: list[str]) -> list | Counter:
+    """The rows in order, or as a multiset: a row given twice must be expected twice."""
     rows = []
     for binding in result.bindings:
         row = []
@@ -60,7 +62,7 @@ def normalized(result: Result, ordered: bool, concatenated: list[str]) -> list |
                 value = tuple(sorted(parts)) if value else ()
             row.append((str(var), value))
         rows.append(tuple(row))
-    return rows if ordered else set(rows)
+    return rows if ordered else Counter(rows)
 
 
 def test_there_are_stored_queries() -> None:
@@ -318,3 +320,80 @@ def test_stats_counts_what_the_files_declare(cli: CliRun, real_store: Path) -> N
     result = cli(Project(REPO), "stats", "-f", "csv", "--store", str(real_store))
     rows = dict(line.split(",") for line in result.stdout.splitlines()[1:])
     assert {k: int(rows[k]) for k in expected} == expected
+
+
+# Trials whose only criterion is one LVEF threshold: a strict bound, a change from baseline, or
+# a trial with no registry id. Each is a mutant of trials-excluding the golden cases let pass.
+THRESHOLD_TRIALS = """
+PREFIX cartkg: <https://w3id.org/cartkg/vocab/>
+PREFIX comparator: <https://w3id.org/cartkg/vocab/comparator/>
+PREFIX change: <https://w3id.org/cartkg/vocab/change/>
+PREFIX measure: <https://w3id.org/cartkg/vocab/measure/>
+PREFIX unit: <https://w3id.org/cartkg/vocab/unit/>
+PREFIX trial: <https://w3id.org/cartkg/id/trial/>
+PREFIX criterion: <https://w3id.org/cartkg/id/criterion/>
+trial:NCT00000091 a cartkg:ClinicalTrial ; cartkg:nctId "NCT00000091" ;
+  cartkg:eligibilityCriterion criterion:gt .
+criterion:gt a cartkg:InclusionCriterion ; cartkg:measure measure:lvef ;
+  cartkg:comparator comparator:gt ; cartkg:quantityValue 50.0 ; cartkg:unit unit:percent .
+trial:NCT00000092 a cartkg:ClinicalTrial ; cartkg:nctId "NCT00000092" ;
+  cartkg:eligibilityCriterion criterion:lt .
+criterion:lt a cartkg:InclusionCriterion ; cartkg:measure measure:lvef ;
+  cartkg:comparator comparator:lt ; cartkg:quantityValue 50.0 ; cartkg:unit unit:percent .
+trial:NCT00000093 a cartkg:ClinicalTrial ; cartkg:nctId "NCT00000093" ;
+  cartkg:eligibilityCriterion criterion:change .
+criterion:change a cartkg:InclusionCriterion ; cartkg:measure measure:lvef ;
+  cartkg:change change:decrease ; cartkg:comparator comparator:ge ; cartkg:quantityValue 80.0 ;
+  cartkg:unit unit:percent .
+trial:EU-2099-1 a cartkg:ClinicalTrial ; cartkg:eligibilityCriterion criterion:eu .
+criterion:eu a cartkg:InclusionCriterion ; cartkg:measure measure:lvef ;
+  cartkg:comparator comparator:ge ; cartkg:quantityValue 60.0 ; cartkg:unit unit:percent .
+"""
+
+
+@pytest.fixture(scope="module")
+def threshold_client() -> EmbeddedClient:
+    dataset = fixture_dataset()
+    graph = ox.NamedNode("https://w3id.org/cartkg/graph/trials/thresholds")
+    dataset.store.load(THRESHOLD_TRIALS.encode(), format=ox.RdfFormat.TURTLE, to_graph=graph)
+    index_names(dataset.store, converter(ONTOLOGY))
+    return EmbeddedClient(
+        dataset.store, REPO / "queries", converter(ONTOLOGY), prefix_map(ONTOLOGY)
+    )
+
+
+def excluding(client: EmbeddedClient, value: str) -> dict[str, str]:
+    rows = client.run_query("trials-excluding", measure="lvef", value=value, unit="percent")
+    return {str(r.trial).rsplit("/", 1)[1]: str(r.verdict) for r in rows}
+
+
+@pytest.mark.parametrize(
+    ("value", "listed"),
+    [
+        ("50", {"NCT00000091", "NCT00000092"}),  # at a strict bound: neither > nor < holds
+        ("50.5", {"NCT00000092"}),
+        ("49.5", {"NCT00000091"}),
+    ],
+)
+def test_trials_excluding_at_a_strict_bound(
+    threshold_client: EmbeddedClient, value: str, listed: set[str]
+) -> None:
+    found = excluding(threshold_client, value)
+    assert {t for t in found if t in {"NCT00000091", "NCT00000092"}} == listed
+
+
+def test_trials_excluding_leaves_a_change_from_baseline_alone(
+    threshold_client: EmbeddedClient,
+) -> None:
+    # LVEF 50 % says nothing about a decrease of at least 80 % from baseline
+    assert "NCT00000093" not in excluding(threshold_client, "50")
+
+
+def test_trials_excluding_lists_a_trial_without_a_registry_id(
+    threshold_client: EmbeddedClient,
+) -> None:
+    rows = threshold_client.run_query(
+        "trials-excluding", measure="lvef", value="55", unit="percent"
+    )
+    eu = [r for r in rows if str(r.trial).endswith("/EU-2099-1")]
+    assert len(eu) == 1 and eu[0].nctId is None
