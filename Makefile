@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP_RUN := $(VENV)/.installed-run
 STAMP_TEST := $(VENV)/.installed-test
 
-.PHONY: run test report golden bench bench-import fmt release clean
+.PHONY: run test report golden mutate bench bench-import fmt release clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -48,6 +48,11 @@ release: $(STAMP_RUN)
 ## (SLUGS="a b" for only some queries); review the diff before committing it
 golden: $(STAMP_TEST)
 	$(BIN)/python tools/golden.py $(SLUGS)
+
+## mutation check of the stored queries and shapes (not run by CI): every mutant that no test
+## kills is listed; PYTEST=1 confirms each survivor against the test files that name it
+mutate: $(STAMP_TEST)
+	$(BIN)/python tools/mutate.py $(if $(PYTEST),--pytest,)
 
 ## rewrite every Turtle file in canonical form
 fmt: $(STAMP_RUN)

@@ -108,8 +108,9 @@ def _loosened_patterns(pattern: str) -> Iterator[tuple[str, str]]:
     for m in re.finditer(r"\{(\d+)\}", pattern):
         n = int(m.group(1))
         if n > 1:
-            yield pattern[: m.start()] + f"{{{n - 1},{n}}}" + pattern[m.end() :], (
-                f"pattern: {{{n}}} widened to {{{n - 1},{n}}}"
+            yield (
+                pattern[: m.start()] + f"{{{n - 1},{n}}}" + pattern[m.end() :],
+                (f"pattern: {{{n}}} widened to {{{n - 1},{n}}}"),
             )
     for m in re.finditer(r"\]\+", pattern):
         yield pattern[: m.start()] + "]*" + pattern[m.end() :], "pattern: + widened to *"
@@ -228,7 +229,8 @@ class ShapeJudge:
 
     def cases_of(self, path: Path) -> list[Path]:
         names = set(re.findall(r"^shape:(\w+Shape)\b", path.read_text(encoding="utf-8"), re.M))
-        return [self.root / "cases" / n for n in sorted(names) if (self.root / "cases" / n).is_dir()]
+        folders = (self.root / "cases" / n for n in sorted(names))
+        return [f for f in folders if f.is_dir()]
 
     def kills(self, mutant: Mutant) -> str | None:
         import yaml
@@ -271,8 +273,8 @@ class ShapeJudge:
 def confirm_with_pytest(mutant: Mutant) -> str | None:
     """Run the test files that name the query or shape with the mutant in place."""
     name = mutant.path.stem
-    words = [name] if mutant.path.suffix == ".rq" else re.findall(
-        r"^shape:(\w+)", mutant.text, re.M
+    words = (
+        [name] if mutant.path.suffix == ".rq" else re.findall(r"^shape:(\w+)", mutant.text, re.M)
     )
     files = sorted(
         str(p) for p in (REPO / "tests").glob("test_*.py")
