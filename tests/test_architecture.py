@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import REPO
+from helpers.project import REPO
 
 import cartkg
 from cartkg.namespaces import NAMESPACES

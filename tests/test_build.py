@@ -9,29 +9,13 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import REPO, CliRun, trial_files, write
-
-from cartkg.build import BuildFailed, build
-from cartkg.namespaces import converter, prefix_map
-from cartkg.paths import Project
-from cartkg.queries import EmbeddedClient
-from cartkg.store import open_store
 
 # consistent for the reasoner, but without the label and sponsor the shapes require
-BROKEN_TRIAL = (
-    'trial:NCT00000009 a cartkg:ClinicalTrial ; cartkg:nctId "NCT00000009" ;\n'
-    "  dcterms:source source:clinconnect-nct06414135 .\n"
-)
+from helpers.builds import BROKEN_TRIAL, trial_rows
+from helpers.project import REPO, CliRun, trial_files, write
 
-
-def trial_rows(project: Project, store: Path) -> list[tuple[str, ...]]:
-    client = EmbeddedClient(
-        open_store(store),
-        project.queries_dir,
-        converter(project.ontology_file),
-        prefix_map(project.ontology_file),
-    )
-    return [tuple(str(v) for v in row) for row in client.run_query("trials")]
+from cartkg.build import BuildFailed, build
+from cartkg.paths import Project
 
 
 def test_build_stores_every_graph_and_reports_stages(project: Project, cli: CliRun) -> None:

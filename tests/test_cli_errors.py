@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 import typer
-from conftest import REPO, CliRun
+from helpers.project import REPO, CliRun
 
 from cartkg.cli import app
 from cartkg.paths import Project

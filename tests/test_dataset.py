@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
-from conftest import PREFIXES, REPO, write
+from helpers.project import PREFIXES, REPO, write
 
 from cartkg.dataset import Dataset
 from cartkg.errors import InputError, RdfSyntaxError

@@ -14,8 +14,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import REPO, copy_project
-from servers import oxigraph_read_write
+from helpers.project import REPO, copy_project
+from helpers.servers import oxigraph_read_write
 
 import cartkg
 

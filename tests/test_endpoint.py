@@ -9,8 +9,8 @@ from pathlib import Path
 
 import httpx
 import pytest
-from conftest import REPO, CliRun
-from servers import free_port, graphs_in, in_order, running
+from helpers.project import REPO, CliRun
+from helpers.servers import free_port, graphs_in, in_order, running
 
 import cartkg
 from cartkg.build import build

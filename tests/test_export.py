@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
-from conftest import REPO, CliRun
+from helpers.project import REPO, CliRun
 from rdflib import Dataset as RdflibDataset
 from rdflib import Graph, URIRef
 from rdflib.compare import isomorphic

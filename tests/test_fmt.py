@@ -6,7 +6,7 @@ import os
 import subprocess
 import sys
 
-from conftest import REPO, CliRun, write
+from helpers.project import REPO, CliRun, write
 from rdflib import Graph
 from rdflib.compare import isomorphic
 

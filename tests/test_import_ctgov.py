@@ -9,7 +9,7 @@ import re
 
 import httpx
 import pytest
-from conftest import REPO, TEST_DATA
+from helpers.project import REPO, TEST_DATA
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 

@@ -10,7 +10,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import CliRun, Project, copy_project
+from helpers.project import CliRun, copy_project
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -18,6 +18,7 @@ from cartkg.ctgov import import_paths
 from cartkg.dataset import Dataset
 from cartkg.importing.turtle import Lit, read_turtle
 from cartkg.namespaces import converter
+from cartkg.paths import Project
 from cartkg.shacl import validate
 from cartkg.snapshot import import_snapshot
 from cartkg.snapshot.tables import TRIAL_COLUMNS
@@ -544,7 +545,7 @@ def test_an_nct_id_in_other_digits_is_refused(project: Project, tmp_path: Path) 
 
 # the repository's own graph -------------------------------------------------------------------
 def test_the_graph_holds_every_registry_trial_and_its_sites(cli: CliRun, real_store: Path) -> None:
-    from conftest import REPO
+    from helpers.project import REPO
 
     result = cli(Project(REPO), "stats", "-f", "csv", "--store", str(real_store))
     counts = {k: int(v) for k, v in (line.split(",") for line in result.stdout.splitlines()[1:])}
@@ -552,7 +553,7 @@ def test_the_graph_holds_every_registry_trial_and_its_sites(cli: CliRun, real_st
 
 
 def test_status_history_of_a_registry_trial_with_its_sources(cli: CliRun, real_store: Path) -> None:
-    from conftest import REPO
+    from helpers.project import REPO
 
     result = cli(
         Project(REPO), "query", "status-history", "-p", "trial=NCT05869955", "-f", "csv",

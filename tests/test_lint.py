@@ -5,7 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 
-from conftest import REPO
+from helpers.project import REPO
 
 RUFF = [sys.executable, "-m", "ruff"]
 PATHS = [str(REPO / p) for p in ("src", "tests", "benchmarks", "tools") if (REPO / p).is_dir()]

@@ -9,8 +9,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import REPO, CliRun
-from servers import oxigraph_read_write
+from helpers.project import REPO, CliRun
+from helpers.servers import oxigraph_read_write
 
 import cartkg
 from cartkg.matching import ProfileError, check, match_patient

@@ -7,7 +7,7 @@ import re
 from functools import cache
 
 import pytest
-from conftest import REPO, CliRun
+from helpers.project import REPO, CliRun
 from rdflib import OWL, RDF, RDFS, SKOS, BNode, Graph, Namespace, URIRef
 from rdflib.collection import Collection
 

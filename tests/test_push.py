@@ -12,10 +12,8 @@ from pathlib import Path
 import httpx
 import pyoxigraph as ox
 import pytest
-from conftest import REPO, CliRun
-from rdflib import Literal, URIRef
-from rdflib.query import Result
-from servers import (
+from helpers.project import REPO, CliRun
+from helpers.servers import (
     faulty_proxy,
     free_port,
     graphs_in,
@@ -23,8 +21,10 @@ from servers import (
     oxigraph_read_write,
     self_signed_certificate,
 )
+from helpers.virtuoso import Virtuoso, running_virtuoso
+from rdflib import Literal, URIRef
+from rdflib.query import Result
 from typer.testing import Result as CliResult
-from virtuoso import Virtuoso, running_virtuoso
 
 import cartkg
 from cartkg.export import select_graphs

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import json
-from collections import Counter
 from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
-import yaml
-from conftest import REPO, TEST_DATA, CliRun
+from helpers.golden import CASES, ONTOLOGY, QUERIES, fixture_client, fixture_dataset, normalized
+from helpers.project import REPO, TEST_DATA, CliRun
 from rdflib import Literal, URIRef
 from rdflib.plugins.sparql import prepareQuery
 from rdflib.query import Result
@@ -23,46 +22,11 @@ from cartkg.queries import (
     EmbeddedClient,
     Param,
     StoredQuery,
-    load_queries,
     parse_query,
     with_values,
 )
 from cartkg.shacl import validate
 from cartkg.store import open_store
-
-ONTOLOGY = REPO / "ontology" / "cartkg.ttl"
-QUERIES = load_queries(REPO / "queries")
-CASES = yaml.safe_load((TEST_DATA / "golden" / "cases.yaml").read_text())
-
-
-def fixture_dataset() -> Dataset:
-    """The fixture graph beside the project's ontology, value lists and imports."""
-    dataset = Dataset.load(Project(REPO), roles=("ontology",))
-    dataset.store.load(path=str(TEST_DATA / "fixture.trig"), format=ox.RdfFormat.TRIG)
-    return dataset
-
-
-def fixture_client() -> EmbeddedClient:
-    store = fixture_dataset().store
-    index_names(store, converter(ONTOLOGY))  # as a build does: parameters take names
-    return EmbeddedClient(store, REPO / "queries", converter(ONTOLOGY), prefix_map(ONTOLOGY))
-
-
-def normalized(result: Result, ordered: bool, concatenated: list[str]) -> list | Counter:
-    """The rows in order, or as a multiset: a row given twice must be expected twice."""
-    rows = []
-    for binding in result.bindings:
-        row = []
-        for var in result.vars:
-            value = binding.get(var)
-            if str(var) in concatenated:
-                # engines differ on GROUP_CONCAT over only unbound values: "" or unbound
-                # compared as a set of words: a part's own spaces make the separators ambiguous
-                parts = str(value).replace(" | ", " ").replace(", ", " ").split(" ")
-                value = tuple(sorted(parts)) if value else ()
-            row.append((str(var), value))
-        rows.append(tuple(row))
-    return rows if ordered else Counter(rows)
 
 
 def test_there_are_stored_queries() -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import REPO, CliRun, write
+from helpers.project import REPO, CliRun, write
 
 from cartkg.dataset import Dataset
 from cartkg.paths import Project

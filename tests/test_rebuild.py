@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
-from conftest import CliRun, trial_files, write
-from test_build import BROKEN_TRIAL, trial_rows
+from helpers.builds import BROKEN_TRIAL, trial_rows
+from helpers.project import CliRun, trial_files, write
 
 from cartkg.build import BuildFailed, build
 from cartkg.paths import Project

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
-from conftest import REPO, CliRun, write
+from helpers.project import REPO, CliRun, write
 from rdflib import Graph
 from rdflib.compare import isomorphic
 

@@ -15,8 +15,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import REPO, CliRun
-from servers import oxigraph_read_write
+from helpers.project import REPO, CliRun
+from helpers.servers import oxigraph_read_write
 
 import cartkg
 from cartkg.namespaces import CARTKG

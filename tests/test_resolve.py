@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
-from conftest import REPO, CliRun
+from helpers.project import REPO, CliRun
+from helpers.servers import oxigraph_read_write
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from rdflib import Literal, URIRef
-from servers import oxigraph_read_write
 
 import cartkg
 from cartkg.errors import InputError

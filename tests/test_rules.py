@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
-from conftest import write
-from test_generate import TRIPLES, generator
+from helpers.project import write
+from helpers.synthetic import TRIPLES, generator
 
 from cartkg.dataset import Dataset
 from cartkg.paths import Project

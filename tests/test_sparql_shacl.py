@@ -16,9 +16,9 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
-from conftest import REPO, TEST_DATA
+from helpers.project import REPO, TEST_DATA
+from helpers.synthetic import TRIPLES, generator
 from rdflib import Graph
-from test_generate import TRIPLES, generator
 
 from cartkg.dataset import Dataset
 from cartkg.io import to_rdflib

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from conftest import CliRun, write
+from helpers.project import CliRun, write
 from rdflib import RDF, Graph, Namespace
 
 from cartkg.dataset import Dataset

@@ -20,7 +20,7 @@ from rdflib.query import Result
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "tests"))
 
-from test_queries import CASES, fixture_client, normalized  # noqa: E402
+from helpers.golden import CASES, fixture_client, normalized  # noqa: E402
 
 
 def main(slugs: list[str]) -> int:

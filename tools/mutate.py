@@ -158,7 +158,7 @@ class QueryJudge:
 
     def __init__(self, with_real: bool) -> None:
         import yaml
-        from test_queries import CASES, fixture_client
+        from helpers.golden import CASES, fixture_client
 
         self.cases = CASES
         self.client = fixture_client()
@@ -170,8 +170,9 @@ class QueryJudge:
             self.real = cartkg.open_client(REPO)
 
     def expected(self) -> dict[tuple[str, int], object]:
+        from helpers.golden import normalized
+        from helpers.project import TEST_DATA
         from rdflib.query import Result
-        from test_queries import TEST_DATA, normalized
 
         out = {}
         for n, case in enumerate(self.cases):
@@ -184,7 +185,7 @@ class QueryJudge:
         return out
 
     def kills(self, mutant: Mutant, expected: dict) -> str | None:
-        from test_queries import normalized
+        from helpers.golden import normalized
 
         from cartkg.queries import parse_query
 
@@ -215,7 +216,8 @@ class QueryJudge:
 
 
 class ShapeJudge:
-    """The shape cases of tests/test_shapes.py, for the node shapes of the mutated file."""
+    """The shape cases (tests/data_checks/test_shapes.py) of the node shapes of the mutated
+    file."""
 
     def __init__(self) -> None:
         import shutil

@@ -5,7 +5,7 @@ from __future__ import annotations
 import curies
 import pyoxigraph as ox
 import pytest
-from conftest import REPO
+from helpers.project import REPO
 
 from cartkg import namespaces
 from cartkg.paths import Project

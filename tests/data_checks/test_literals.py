@@ -11,7 +11,7 @@ import re
 
 import pyoxigraph as ox
 import pytest
-from conftest import REPO, TEST_DATA
+from helpers.project import REPO, TEST_DATA
 
 from cartkg.paths import Project
 

@@ -7,7 +7,7 @@ import random
 from pathlib import Path
 
 import pytest
-from conftest import REPO, CliRun
+from helpers.project import REPO, CliRun
 
 from cartkg.importing.terms import DCT, ID, SCHEMA, V
 from cartkg.importing.turtle import read_turtle

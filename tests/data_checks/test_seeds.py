@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import REPO
+from helpers.project import REPO
 
 from cartkg.namespaces import converter, prefix_map, sparql_prologue
 from cartkg.paths import Project

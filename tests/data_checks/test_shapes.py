@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import REPO, TEST_DATA
+from helpers.project import REPO, TEST_DATA
 from rdflib import RDF, Graph, Namespace, URIRef
 
 from cartkg.dataset import Dataset
