@@ -45,7 +45,7 @@ import time
 import tracemalloc
 from pathlib import Path
 
-from cartkg.ctgov import Importer, read_paths
+from cartkg.ctgov import Importer, map_record, read_paths
 from cartkg.paths import Project
 
 REPO = Path(__file__).resolve().parents[1]
@@ -401,7 +401,9 @@ def child(mode: str, source: Path, count: int, folder: Path) -> None:
     if mode == "baseline":
         baseline(source, folder, count)
         return
-    importer = Importer(Project(REPO), folder, access_date="2026-01-15", keep_outcomes=False)
+    importer = Importer(
+        Project(REPO), map_record, folder, access_date="2026-01-15", keep_outcomes=False
+    )
     for item in itertools.islice(read_paths([source]), count):
         importer.one(*item)
 
@@ -464,7 +466,9 @@ def main() -> None:
         write_records(source, args.records)
         out = args.keep or work / "data"
         os.sync()  # the records file is written out now, not while the import is timed
-        importer = Importer(Project(REPO), out, access_date="2026-01-15", keep_outcomes=False)
+        importer = Importer(
+            Project(REPO), map_record, out, access_date="2026-01-15", keep_outcomes=False
+        )
         if not args.no_trace:
             tracemalloc.start()
         marks = []

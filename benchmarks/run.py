@@ -677,32 +677,69 @@ def rows_of(m: dict[str, Any], large: bool) -> list[dict[str, Any]]:
     return rows
 
 
+def cells(r: dict[str, Any]) -> tuple[str, str, str, str, str, str]:
+    """A row's measure, value, baseline, baseline value, ratio and goal, as text."""
+    unit = r["unit"]
+
+    def shown(v: float) -> str:
+        return (
+            f"{v:.3f} {unit}"
+            if unit == "s"
+            else f"{v:.2f} {unit}"
+            if unit == "MB"
+            else (f"{v:.0f} {unit}")
+        )
+
+    base = r["baseline_value"]
+    ratio = (
+        ""
+        if r["ratio"] is None
+        else (f"{r['ratio']:.1f}x" if r["higher_is_better"] else f"{r['ratio']:.2f}")
+    )
+    if r.get("lower_bound"):
+        ratio = ">=" + ratio
+    goal = ""
+    if r["goal"] is not None:
+        sign = ">=" if r["higher_is_better"] else "<="
+        goal = f"{sign} {r['goal']}{'x' if r['higher_is_better'] else ''}"
+        goal += "  met" if r["met"] else "  NOT MET"
+    return (
+        r["measure"], shown(r["value"]), r["baseline"], "-" if base is None else shown(base),
+        ratio, goal,
+    )  # fmt: skip
+
+
 def print_table(triples: int, files: int, rows: list[dict[str, Any]]) -> None:
     print(f"\n{triples:,} data triples in {files:,} files")
     print(f"{'measure':<28}{'cartkg':>12}  {'baseline':<18}{'baseline':>12}{'ratio':>9}  goal")
     for r in rows:
-        unit = r["unit"]
-        value = f"{r['value']:.3f} {unit}" if unit == "s" else f"{r['value']:.0f} {unit}"
-        base = r["baseline_value"]
-        if base is None:
-            base_text = "-"
-        else:
-            base_text = f"{base:.3f} {unit}" if unit == "s" else f"{base:.0f} {unit}"
-        ratio = (
-            ""
-            if r["ratio"] is None
-            else (f"{r['ratio']:.1f}x" if r["higher_is_better"] else f"{r['ratio']:.2f}")
-        )
-        if r.get("lower_bound"):
-            ratio = ">=" + ratio
-        goal = ""
-        if r["goal"] is not None:
-            sign = ">=" if r["higher_is_better"] else "<="
-            goal = f"{sign} {r['goal']}{'x' if r['higher_is_better'] else ''}"
-            goal += "  met" if r["met"] else "  NOT MET"
-        print(
-            f"{r['measure']:<28}{value:>12}  {r['baseline']:<18}{base_text:>12}{ratio:>9}  {goal}"
-        )
+        measure, value, baseline, base_text, ratio, goal = cells(r)
+        print(f"{measure:<28}{value:>12}  {baseline:<18}{base_text:>12}{ratio:>9}  {goal}")
+
+
+FIGURES = REPO / "docs" / "benchmarks.md"
+
+
+def write_figures(results: dict[str, Any], tables: list[tuple[str, list[dict[str, Any]]]]) -> None:
+    """docs/benchmarks.md: the latest run's figures, so no page quotes them by hand."""
+    info = results["machine"]
+    lines = [
+        "# Benchmark figures",
+        "",
+        "<!-- Written by `make bench` (benchmarks/run.py): do not edit by hand. -->",
+        "",
+        f"The latest `make bench`, run on {results['date'][:10]}: {info['cores']} cores, "
+        f"{info['memory_gib']} GiB, {info['cpu']}, Python {info['python']}, "
+        + ", ".join(f"{k} {v}" for k, v in info["libraries"].items())
+        + ". Each figure is a ratio against a baseline measured in the same run; what each "
+        "measure means is in [performance.md](performance.md).",
+    ]
+    for title, rows in tables:
+        lines += ["", f"## {title}", "",
+                  "| measure | cartkg | baseline | baseline value | ratio | goal |",
+                  "|---|---|---|---|---|---|"]  # fmt: skip
+        lines += ["| " + " | ".join(c.replace("|", "/") for c in cells(r)) + " |" for r in rows]
+    FIGURES.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
 def machine() -> dict[str, Any]:
@@ -734,6 +771,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     results: dict[str, Any] = {"machine": info, "date": time.strftime("%Y-%m-%dT%H:%M:%S")}
     results["sizes"] = {}
+    tables: list[tuple[str, list[dict[str, Any]]]] = []
     try:
         print("the repository's graph", flush=True)
         real = measure_real_graph(work)
@@ -751,12 +789,14 @@ def main(argv: list[str] | None = None) -> int:
         print(f"(the snapshot import wrote {real['import']['files']:,} files for "
               f"{real['import']['trials']} trials)")  # fmt: skip
         results["real"] = {**real, "rows": rows}
+        tables.append((f"The repository's graph ({real['build']['triples']:,} triples)", rows))
         for triples in sizes:
             m = measure(triples, work, args.runs)
             rows = rows_of(m, large=triples >= LARGE)
             rows += rows_of_match(m["match"], 5.0 if triples <= 100_000 else None)
             print_table(m["triples"], m["files"], rows)
             results["sizes"][str(triples)] = {**m, "rows": rows}
+            tables.append((f"Synthetic graph of {m['triples']:,} data triples", rows))
     finally:
         if args.work is None:
             shutil.rmtree(work, ignore_errors=True)
@@ -764,7 +804,8 @@ def main(argv: list[str] | None = None) -> int:
     out_dir.mkdir(exist_ok=True)
     out = out_dir / time.strftime("run-%Y%m%dT%H%M%S.json")
     out.write_text(json.dumps(results, indent=2))
-    print(f"\nwritten to {out.relative_to(REPO)}")
+    write_figures(results, tables)
+    print(f"\nwritten to {out.relative_to(REPO)} and {FIGURES.relative_to(REPO)}")
     return 0
 
 

@@ -610,7 +610,7 @@ def mutated(draw):
 def test_fuzzed_records_import_or_are_skipped_naming_the_field(records, tmp_path_factory) -> None:
     project = Project(REPO)
     out = tmp_path_factory.mktemp("fuzz")
-    importer = Importer(project, out, access_date="2026-01-01")
+    importer = Importer(project, map_record, out, access_date="2026-01-01")
     lines = [json.dumps(r) for r in records]
     report = importer.run(read_paths(["-"], stdin=["\n".join(lines)]))
     assert len(report.imported) + len(report.skipped) == len(records)

@@ -673,7 +673,7 @@ def import_ctgov_cmd(
     import datetime
     import itertools
 
-    from cartkg.ctgov import Importer, read_paths
+    from cartkg.ctgov import Importer, map_record, read_paths
     from cartkg.ctgov.fetch import Fetcher
 
     with _reported():
@@ -693,7 +693,7 @@ def import_ctgov_cmd(
                 sources.append(fetcher.studies(fetch))
             if query:
                 sources.append(fetcher.search(query, max_records=max_records))
-        importer = Importer(project, folder, dry_run, accessed)
+        importer = Importer(project, map_record, folder, dry_run, accessed)
 
         def shown(outcome) -> None:
             out.print(f"{outcome.nct}: {outcome.action}", markup=False, highlight=False)

@@ -13,8 +13,9 @@ from collections.abc import Callable, Iterable, Iterator
 
 import httpx
 
-from cartkg.ctgov.importer import Source, _label, skipped
+from cartkg.ctgov.importer import _label, skipped
 from cartkg.errors import CartkgError
+from cartkg.importing.trials import Source
 from cartkg.namespaces import CTGOV_API
 
 API = CTGOV_API

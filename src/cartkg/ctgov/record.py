@@ -11,6 +11,8 @@ import re
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from cartkg.importing.report import RecordError
+
 _UNSAFE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
 
 OVERALL_STATUS = (
@@ -49,15 +51,6 @@ _AGE = re.compile(
     r"^(\d+(?:\.\d+)?)\s+(Years?|Months?|Weeks?|Days?|Hours?|Minutes?)$", re.I | re.ASCII
 )
 _TYPE_NAMES = {dict: "an object", list: "a list", str: "a string", bool: "true or false"}
-
-
-class RecordError(Exception):
-    """A field of a record that cannot be read: ``field`` is its path in the record."""
-
-    def __init__(self, field: str, message: str):
-        super().__init__(f"{field}: {message}")
-        self.field = field
-        self.message = message
 
 
 def _kind(value: Any) -> str:

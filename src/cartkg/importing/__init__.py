@@ -10,7 +10,9 @@ report of what was imported and skipped.
 - :mod:`cartkg.importing.merge`: which nodes an import owns, how a new import meets the file
   already there, and what changed between two imports;
 - :mod:`cartkg.importing.files`: reading and atomically writing the files of a data folder;
-- :mod:`cartkg.importing.report`: problems, outcomes and the run's report.
+- :mod:`cartkg.importing.report`: problems, outcomes and the run's report;
+- :mod:`cartkg.importing.trials`: the trial-record importer, which runs a source's records
+  through its mapper, merges them with the files there and writes what changed.
 
 The importers themselves: :mod:`cartkg.ctgov` (API v2 records) and :mod:`cartkg.snapshot`
 (daily registry captures of a third-party monitor).

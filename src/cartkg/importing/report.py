@@ -42,3 +42,12 @@ class ImportReport:
     @property
     def ok(self) -> bool:
         return not self.skipped
+
+
+class RecordError(Exception):
+    """A field of a record that cannot be read: ``field`` is its path in the record."""
+
+    def __init__(self, field: str, message: str):
+        super().__init__(f"{field}: {message}")
+        self.field = field
+        self.message = message

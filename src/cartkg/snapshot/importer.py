@@ -27,11 +27,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from cartkg.ctgov.importer import Importer
+from cartkg.ctgov.mapping import map_record
 from cartkg.importing.context import Agent, mint_agent, norm, remember_agents
 from cartkg.importing.files import Unreadable, read_if_exists
 from cartkg.importing.report import ImportReport, Outcome, Problem
 from cartkg.importing.terms import DCT, ID, SCHEMA, SKOS, C, V, date_literal
+from cartkg.importing.trials import Importer
 from cartkg.importing.turtle import (
     RDF_TYPE,
     XSD,
@@ -86,7 +87,7 @@ def import_snapshot(
 ) -> SnapshotReport:
     """Import the snapshot in ``folder`` (default: the repository's ``registry/monitor/``)."""
     folder = Path(folder) if folder is not None else project.root / DEFAULT_FOLDER
-    importer = Importer(project, data_dir, dry_run)
+    importer = Importer(project, map_record, data_dir, dry_run)
     report = SnapshotReport(importer.report)
 
     def shown(name: str) -> str:
