@@ -120,6 +120,8 @@ CASES = [
     ("country", "China", "country:CN"),
     ("trialstatus", "Recruiting", "trialstatus:recruiting"),
     ("trialstatus", "not yet recruiting", "trialstatus:not-yet-recruiting"),
+    ("reliability", "weak", "reliability:weak"),
+    ("reliability", "Primary", "reliability:primary"),
     ("country", "CN", "country:CN"),
     ("country", "cn", "country:CN"),
     ("cellsource", "autologous", "cellsource:autologous"),
