@@ -147,19 +147,22 @@ def oxigraph_dump(store: str, out: str) -> dict[str, Any]:
     return {"seconds": time.perf_counter() - started, "peak_mib": _peak_mib(), "floor_mib": floor}
 
 
-def _query_texts(root: str) -> dict[str, str]:
-    """Each stored query as the exact text the embedded client runs (example parameters bound)."""
+def _query_texts(root: str, store: str) -> dict[str, str]:
+    """Each stored query as the exact text the embedded client runs (example parameters bound,
+    names among them resolved on the built store, as the client resolves them)."""
     from cartkg.namespaces import converter, prefix_map, sparql_prologue
     from cartkg.paths import Project
-    from cartkg.queries import load_queries, with_values
+    from cartkg.queries import EmbeddedClient, load_queries, with_values
+    from cartkg.store import open_store
 
     project = Project(Path(root))
     prefixes = prefix_map(project.ontology_file)
     curies = converter(project.ontology_file)
+    client = EmbeddedClient(open_store(Path(store)), project.queries_dir, curies, prefixes)
     texts = {}
     for slug, query in load_queries(project.queries_dir).items():
         params = {p.name: p.example for p in query.params if p.example is not None}
-        bindings = query.bind(params, curies)
+        bindings = query.bind(params, curies, client.resolver)
         texts[slug] = with_values(sparql_prologue(prefixes) + query.body, bindings)
     return texts
 
@@ -170,7 +173,7 @@ def cartkg_queries(root: str, store: str, runs: int) -> dict[str, Any]:
 
     opened = open_store(Path(store))
     medians, rows = {}, {}
-    for slug, text in _query_texts(root).items():
+    for slug, text in _query_texts(root, store).items():
 
         def run(text: str = text) -> int:
             answer = opened.query(text, use_default_graph_as_union=True)
@@ -192,7 +195,7 @@ def _rdflib_dataset(root: str, roles: tuple[str, ...] = ("ontology", "data", "sh
     return dataset
 
 
-def rdflib_parse_and_queries(root: str, runs: int) -> dict[str, Any]:
+def rdflib_parse_and_queries(root: str, store: str, runs: int) -> dict[str, Any]:
     started = time.perf_counter()
     dataset = _rdflib_dataset(root)
     parse = time.perf_counter() - started
@@ -203,7 +206,7 @@ def rdflib_parse_and_queries(root: str, runs: int) -> dict[str, Any]:
         raise TimeoutError
 
     signal.signal(signal.SIGALRM, on_alarm)
-    for slug, text in _query_texts(root).items():
+    for slug, text in _query_texts(root, store).items():
         started = time.perf_counter()
         signal.alarm(RDFLIB_QUERY_CAP)
         try:
@@ -313,7 +316,7 @@ def measure(triples: int, work: Path, runs: int) -> dict[str, Any]:
     ours = in_own_process(cartkg_queries, str(root), str(store), runs)
     rdflib_runs = runs if triples <= 100_000 else RDFLIB_QUERY_RUNS_ABOVE_100K
     print("  rdflib", flush=True)
-    theirs = in_own_process(rdflib_parse_and_queries, str(root), rdflib_runs)
+    theirs = in_own_process(rdflib_parse_and_queries, str(root), str(store), rdflib_runs)
     print("  pySHACL", flush=True)
     shacl = in_own_process(pyshacl_default, str(root))
     print("  matching a patient", flush=True)
