@@ -143,7 +143,7 @@ def test_a_failed_report_leaves_the_folder_as_it_was(
     (folder / "mine.txt").write_text("keep me")
     result = cli(Project(REPO), "report", "-o", str(folder), "--store", str(real_store))
     assert result.exit_code == 2
-    assert "not empty and not a report" in result.stderr
+    assert "not a cartkg report" in result.stderr
     assert [p.name for p in folder.iterdir()] == ["mine.txt"]
 
 

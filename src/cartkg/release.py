@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import hashlib
 import re
-import shutil
-import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
@@ -23,6 +21,7 @@ import pyoxigraph as ox
 from cartkg import namespaces
 from cartkg.build import BuildReport, Progress, build
 from cartkg.errors import InputError
+from cartkg.folders import check_replaceable, write_folder
 from cartkg.namespaces import GRAPH, prefix_map
 from cartkg.paths import Project
 
@@ -105,7 +104,7 @@ def release(
 ) -> ReleaseReport:
     """Build, check and write a release into ``out``; the folder is replaced only on success."""
     version = check_version(version or date.today().isoformat())
-    _check_replaceable(out)
+    check_replaceable(out, "SHA256SUMS", "a cartkg release")
     report = build(project, None, progress=progress)  # raises BuildFailed: no release of bad data
     store = report.memory_store
     assert store is not None
@@ -146,42 +145,5 @@ def release(
         result.files[name] = hashlib.sha256(data).hexdigest()
     sums = "".join(f"{digest}  {name}\n" for name, digest in sorted(result.files.items()))
     contents["SHA256SUMS"] = sums.encode("ascii")
-    _write_folder(out, contents)
+    write_folder(out, contents, "SHA256SUMS", "a cartkg release")
     return result
-
-
-def _write_folder(out: Path, contents: dict[str, bytes]) -> None:
-    """Write every file into a new folder beside ``out``, then put it in place of ``out``."""
-    out = out.absolute()
-    out.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}-new-", dir=out.parent))
-    try:
-        for name, data in contents.items():
-            path = staging / name
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_bytes(data)
-        staging.chmod(0o755)
-        aside = None
-        if out.exists():
-            _check_replaceable(out)
-            aside = Path(tempfile.mkdtemp(prefix=f".{out.name}-old-", dir=out.parent))
-            out.rename(aside / out.name)
-        staging.rename(out)
-        if aside is not None:
-            shutil.rmtree(aside, ignore_errors=True)
-    finally:
-        if staging.exists():
-            shutil.rmtree(staging, ignore_errors=True)
-
-
-def _check_replaceable(out: Path) -> None:
-    """Only a missing or empty folder, or an earlier release, may be replaced by a release."""
-    if not out.exists():
-        return
-    if not out.is_dir():
-        raise InputError(f"{out} exists and is not a folder")
-    if any(out.iterdir()) and not (out / "SHA256SUMS").is_file():
-        raise InputError(
-            f"{out} holds files that are not a cartkg release (no SHA256SUMS); "
-            "choose an empty or new folder with --out"
-        )

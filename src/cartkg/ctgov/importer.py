@@ -1,22 +1,6 @@
-"""Read saved records, map them, merge them with what the graph holds, and write the files.
-
-Files written per study (under the data folder, ``data/`` by default):
-
-- ``trials/<NCT>.ttl``: the trial, canonical Turtle. Hand-curated statements in the file stay.
-- ``trials/raw/<NCT>.json``: the record as imported (with its ``versionHolder``), so that the next
-  import can say what changed: the input's own text of it when a file, a line or an API answer held
-  it alone, else its JSON. Only the latest is kept; git holds the earlier ones.
-- ``sources/ctgov-<nct>-<version date>.ttl``: the registry record as a source (one per version,
-  so facts from an earlier version keep citing it).
-- ``organizations/<key>.ttl``: sponsors, collaborators and officials not yet in the graph.
-
-How imported and curated statements live together in one trial file: nodes the importer minted
-have ``-ctgov`` after the NCT id in their IRI and are rewritten on every import (status
-observations are kept as history, and enrollment and date observations whose value changed);
-every other node in the file is left as it is. On the trial node, a value is replaced only when
-it came from the previous import and the new record no longer gives it, or when the property is
-one the registry owns (titles, phases, design, sex, ...) and the new record gives a value.
-"""
+"""Reading saved ClinicalTrials.gov records (files, folders, lines of JSON, standard input) and
+importing them with :mod:`cartkg.importing.trials`, whose docstring says which files an import
+writes and how imported and curated statements live together in a trial file."""
 
 from __future__ import annotations
 

@@ -15,8 +15,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import shutil
-import tempfile
 from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -29,6 +27,7 @@ import jinja2
 from markupsafe import Markup
 
 from cartkg.errors import InputError
+from cartkg.folders import check_replaceable, write_folder
 from cartkg.names import key
 from cartkg.namespaces import CTGOV_STUDY, RELIABILITY, VERIFICATION
 from cartkg.queries import QueryClient
@@ -421,10 +420,7 @@ def write_report(
 ) -> ReportSummary:
     """Write the site for the graph behind ``client`` into ``out`` (replacing what is there)."""
     out = out.resolve()
-    if out.exists() and not out.is_dir():
-        raise InputError(f"{out}: exists and is not a folder")
-    if out.is_dir() and any(out.iterdir()) and not (out / "index.html").is_file():
-        raise InputError(f"{out}: not empty and not a report; give an empty or new folder")
+    check_replaceable(out, "index.html", "a cartkg report")
     graph = collect(client, progress)
     if not graph.trials:
         raise InputError("the graph holds no trial: build it first (cartkg build)")
@@ -500,7 +496,7 @@ def write_report(
         )
     site.files["assets/names.js"] = _name_index(site)
     _copy_static(site.files)
-    _swap_in(out, site.files)
+    write_folder(out, site.files, "index.html", "a cartkg report")
     overview = len(site.files["index.html"]) + sum(
         len(site.files[p])
         for p in site.files
@@ -517,23 +513,3 @@ def write_report(
         programs=len(graph.programs),
         organizations=len(graph.organizations),
     )
-
-
-def _swap_in(out: Path, files: dict[str, bytes]) -> None:
-    out.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}-", dir=out.parent))
-    try:
-        for path, content in files.items():
-            target = staging / path
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(content)
-        old = None
-        if out.exists():
-            old = staging.with_name(staging.name + "-old")
-            out.rename(old)
-        staging.rename(out)
-        if old is not None:
-            shutil.rmtree(old, ignore_errors=True)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
