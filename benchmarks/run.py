@@ -150,6 +150,7 @@ def oxigraph_dump(store: str, out: str) -> dict[str, Any]:
 def _query_texts(root: str, store: str) -> dict[str, str]:
     """Each stored query as the exact text the embedded client runs (example parameters bound,
     names among them resolved on the built store, as the client resolves them)."""
+    from cartkg.errors import InputError
     from cartkg.namespaces import converter, prefix_map, sparql_prologue
     from cartkg.paths import Project
     from cartkg.queries import EmbeddedClient, load_queries, with_values
@@ -162,7 +163,10 @@ def _query_texts(root: str, store: str) -> dict[str, str]:
     texts = {}
     for slug, query in load_queries(project.queries_dir).items():
         params = {p.name: p.example for p in query.params if p.example is not None}
-        bindings = query.bind(params, curies, client.resolver)
+        try:
+            bindings = query.bind(params, curies, client.resolver)
+        except InputError:
+            continue  # an example names what this graph does not hold (a synthetic one)
         texts[slug] = with_values(sparql_prologue(prefixes) + query.body, bindings)
     return texts
 

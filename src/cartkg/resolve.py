@@ -60,8 +60,11 @@ class AmbiguousName(InputError):
 
 
 class UnknownName(InputError):
+    """A name the graph does not hold, with the closest names it does."""
+
     def __init__(self, text: str, what: str, closest: list[Match]):
         self.closest = closest
+        self._args = (text, what, closest)
         message = f"no {what} is named {text!r}"
         if closest:
             lines = "\n".join(f"  {_describe(m)}" for m in closest)
@@ -69,6 +72,9 @@ class UnknownName(InputError):
         else:
             message += "; the graph holds no name near it"
         super().__init__(message)
+
+    def __reduce__(self) -> tuple[type, tuple[str, str, list[Match]]]:
+        return (type(self), self._args)  # picklable: it crosses process pools
 
 
 def _plural(word: str) -> str:
