@@ -178,4 +178,6 @@ def test_the_package_shows_only_its_public_api() -> None:
 
 @pytest.mark.parametrize("name", sorted(PUBLIC))
 def test_each_public_name_has_a_docstring(name: str) -> None:
-    assert (getattr(cartkg, name).__doc__ or "").strip(), name
+    doc = (getattr(cartkg, name).__doc__ or "").strip()
+    # a dataclass without one gets "Name(field: type, ...)" written for it
+    assert doc and not doc.startswith(f"{name}("), name

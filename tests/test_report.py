@@ -102,6 +102,16 @@ def test_every_page_loads_only_what_the_site_holds(site: tuple[Path, ReportSumma
             assert ref.startswith("data:") or (page.parent / ref).resolve().is_file(), (page, ref)
 
 
+def test_every_link_inside_the_site_reaches_a_page(site: tuple[Path, ReportSummary]) -> None:
+    out, _ = site
+    broken = []
+    for page in out.rglob("*.html"):
+        for ref in re.findall(r'<a [^>]*href="([^"#:]+)(?:#[^"]*)?"', read(page)):
+            if not (page.parent / ref).resolve().is_file():
+                broken.append(f"{page.relative_to(out)} -> {ref}")
+    assert broken == []
+
+
 def test_the_overview_names_the_query_behind_each_chart(site: tuple[Path, ReportSummary]) -> None:
     out, _ = site
     index = read(out / "index.html")

@@ -223,7 +223,8 @@ class ShapeJudge:
         import shutil
         import tempfile
 
-        self.root = Path(tempfile.mkdtemp(prefix="cartkg-mutate-"))
+        self._folder = tempfile.TemporaryDirectory(prefix="cartkg-mutate-")
+        self.root = Path(self._folder.name)
         for name in ("ontology", "shapes", "queries"):
             shutil.copytree(REPO / name, self.root / name)
         (self.root / "data").mkdir()

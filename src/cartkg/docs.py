@@ -41,15 +41,10 @@ def render(project: Project) -> str:
     return doc.render()
 
 
-def generated(project: Project) -> dict[Path, Callable[[Project], str]]:
-    """Every generated page, by its path in the project, with the function that writes it."""
-    return {DOCS_FILE: render, QUERIES_FILE: render_queries}
-
-
 def write(project: Project) -> list[Path]:
     """Write every generated page; returns their paths."""
     written = []
-    for relpath, make in generated(project).items():
+    for relpath, make in GENERATED.items():
         path = project.root / relpath
         path.parent.mkdir(exist_ok=True)
         path.write_text(make(project), encoding="utf-8")
@@ -61,7 +56,7 @@ def stale(project: Project) -> list[Path]:
     """The generated pages that are missing or differ from what the files give now."""
     return [
         relpath
-        for relpath, make in generated(project).items()
+        for relpath, make in GENERATED.items()
         if not (project.root / relpath).is_file()
         or (project.root / relpath).read_text(encoding="utf-8") != make(project)
     ]
@@ -359,3 +354,7 @@ class _Doc:
                 out.append("| " + " | ".join(cells) + " |")
             out.append("")
         return out
+
+
+# every generated page, by its path in the project, with the function that writes it
+GENERATED: dict[Path, Callable[[Project], str]] = {DOCS_FILE: render, QUERIES_FILE: render_queries}

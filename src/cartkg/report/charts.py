@@ -148,40 +148,57 @@ def facet_chart(
     )
 
 
-def _phase_group(graph: Graph) -> dict[str, str]:
-    """Each trial's phases as one label (Phase 1, Phase 2 for a Phase 1/2 trial)."""
-    phases: dict[str, list[str]] = defaultdict(list)
-    for value, trials in graph.facets.get("phase", {}).items():
-        if value == NOT_RECORDED:
-            continue
-        for t in trials:
-            phases[t].append(graph.facet_label("phase", value))
-    return {t: ", ".join(sorted(p)) for t, p in phases.items()}
+def _joined(graph: Graph, facet: str) -> dict[str, str]:
+    """Each trial's values of a facet as one label ("Phase 1, Phase 2" for a Phase 1/2 trial)."""
+    values: dict[str, set[str]] = defaultdict(set)
+    for value, trials in graph.facets.get(facet, {}).items():
+        if value != NOT_RECORDED:
+            for t in trials:
+                values[t].add(graph.facet_label(facet, value))
+    return {t: ", ".join(sorted(v)) for t, v in values.items()}
 
 
-def disease_phase_chart(graph: Graph, href: Callable[[str, str], str]) -> Chart:
-    groups = _phase_group(graph)
-    diseases = graph.facets.get("disease", {})
-    counts = Counter({d: len(t) for d, t in diseases.items()})
+def _stacked(
+    groups: dict[str, Counter[str]],
+    label: Callable[[str], str],
+    link: Callable[[str], str],
+    fields: tuple[str, str, str],
+    top: int | None = TOP,
+) -> tuple[list[list[Any]], list[str | None], list[dict[str, Any]]]:
+    """The table, links and chart data of stacked bars: a bar per group (the ``top`` largest
+    drawn, every one in the table), a segment per key of its counter."""
+    totals = Counter({g: sum(c.values()) for g, c in groups.items()})
+    shown = set(_top(totals, top)) if top else set(totals)
+    bar, segment, count = fields
     table: list[list[Any]] = []
     links: list[str | None] = []
     data: list[dict[str, Any]] = []
-    shown = set(_top(counts))
-    for d in sorted(counts, key=lambda k: (-counts[k], k)):
-        by_phase = Counter(groups.get(t, "(no phase)") for t in diseases[d])
-        for phase, n in sorted(by_phase.items()):
-            label = graph.facet_label("disease", d)
-            table.append([label, phase, n])
-            links.append(href("disease", d))
-            if d in shown:
-                data.append(
-                    {"disease": label, "phase": phase, "trials": n, "href": href("disease", d)}
-                )
+    for g in sorted(totals, key=lambda k: (-totals[k], label(k))):
+        for key, n in sorted(groups[g].items()):
+            table.append([label(g), key, n])
+            links.append(link(g))
+            if g in shown:
+                data.append({bar: label(g), segment: key, count: n, "href": link(g)})
+    return table, links, data
+
+
+def disease_phase_chart(graph: Graph, href: Callable[[str, str], str]) -> Chart:
+    phases = _joined(graph, "phase")
+    groups = {
+        d: Counter(phases.get(t, "(no phase)") for t in trials)
+        for d, trials in graph.facets.get("disease", {}).items()
+    }
+    table, links, data = _stacked(
+        groups,
+        lambda d: graph.facet_label("disease", d),
+        lambda d: href("disease", d),
+        ("disease", "phase", "trials"),
+    )
     return Chart(
         id="trials-by-disease-and-phase",
         title="Trials by disease and phase",
         description=(
-            f"The {min(TOP, len(counts))} diseases with the most trials (a trial's or a cohort's "
+            f"The {min(TOP, len(groups))} diseases with the most trials (a trial's or a cohort's "
             "indication); a trial with several diseases counts once in each. Click a bar for "
             "its trials."
         ),
@@ -195,29 +212,18 @@ def disease_phase_chart(graph: Graph, href: Callable[[str, str], str]) -> Chart:
 
 def cell_chart(graph: Graph, href: Callable[[str, str], str]) -> Chart:
     """Trials by cell type, split by cell source (from the products they study)."""
-    sources: dict[str, list[str]] = defaultdict(list)
-    for value, trials in graph.facets.get("cellSource", {}).items():
-        for t in trials:
-            sources[t].append(graph.facet_label("cellSource", value))
-    table: list[list[Any]] = []
-    links: list[str | None] = []
-    data: list[dict[str, Any]] = []
-    for value, trials in sorted(
-        graph.facets.get("cellType", {}).items(), key=lambda kv: -len(kv[1])
-    ):
-        label = graph.facet_label("cellType", value)
-        by_source = Counter(", ".join(sorted(set(sources.get(t, [NOT_RECORDED])))) for t in trials)
-        for source, n in sorted(by_source.items()):
-            table.append([label, source, n])
-            links.append(href("cellType", value))
-            data.append(
-                {
-                    "cellType": label,
-                    "cellSource": source,
-                    "trials": n,
-                    "href": href("cellType", value),
-                }
-            )
+    sources = _joined(graph, "cellSource")
+    groups = {
+        v: Counter(sources.get(t, NOT_RECORDED) for t in trials)
+        for v, trials in graph.facets.get("cellType", {}).items()
+    }
+    table, links, data = _stacked(
+        groups,
+        lambda v: graph.facet_label("cellType", v),
+        lambda v: href("cellType", v),
+        ("cellType", "cellSource", "trials"),
+        top=None,
+    )
     return Chart(
         id="trials-by-cell-type-and-source",
         title="Trials by cell type and cell source",
@@ -243,24 +249,9 @@ def pipeline_chart(graph: Graph, href: Callable[[str, str], str]) -> Chart:
     for r in graph.pipeline:
         per[r["indication"]][r.get("phaseLabel", local_name(r["phase"]))] += 1
         label[r["indication"]] = r.get("indicationLabel", local_name(r["indication"]))
-    totals = Counter({i: sum(c.values()) for i, c in per.items()})
-    shown = set(_top(totals))
-    table: list[list[Any]] = []
-    links: list[str | None] = []
-    data: list[dict[str, Any]] = []
-    for i in sorted(totals, key=lambda k: (-totals[k], label[k])):
-        for phase, n in sorted(per[i].items()):
-            table.append([label[i], phase, n])
-            links.append(href("disease", i))
-            if i in shown:
-                data.append(
-                    {
-                        "indication": label[i],
-                        "phase": phase,
-                        "programs": n,
-                        "href": href("disease", i),
-                    }
-                )
+    table, links, data = _stacked(
+        per, label.__getitem__, lambda i: href("disease", i), ("indication", "phase", "programs")
+    )
     spec = bar_spec(
         data, "indication", "programs", "Indication", "Programs", "phase", "Most advanced phase"
     )

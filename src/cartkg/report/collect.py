@@ -12,6 +12,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import cached_property
 from typing import Any
 
 from cartkg.queries import QueryClient
@@ -86,6 +87,27 @@ class Graph:
     # per-page queries, run once each and kept
     per_entity: dict[tuple[str, str], list[Row]] = field(default_factory=dict)
     queries_run: list[str] = field(default_factory=list)
+
+    def values_of(self, trial: str, facet: str) -> list[str]:
+        """A trial's recorded values of a facet (the facets read the other way), sorted."""
+        return sorted(self._by_trial.get((trial, facet), ()))
+
+    @cached_property
+    def _by_trial(self) -> dict[tuple[str, str], set[str]]:
+        index: dict[tuple[str, str], set[str]] = defaultdict(set)
+        for facet, values in self.facets.items():
+            for value, trials in values.items():
+                if value != NOT_RECORDED:
+                    for t in trials:
+                        index[(t, facet)].add(value)
+        return index
+
+    @cached_property
+    def sites_by_trial(self) -> dict[str, list[Row]]:
+        index: dict[str, list[Row]] = defaultdict(list)
+        for row in self.sites:
+            index[row["trial"]].append(row)
+        return index
 
     def facet_label(self, facet: str, value: str) -> str:
         return self.facet_labels.get((facet, value)) or local_name(value)

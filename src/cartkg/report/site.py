@@ -379,8 +379,8 @@ def _program_context(site: Site, program: str) -> dict[str, Any]:
 
 def _trial_context(site: Site, trial: str) -> dict[str, Any]:
     g = site.graph
-    programs = sorted(p for p, t in g.facets.get("program", {}).items() if trial in t)
-    sponsors = sorted(s for s, t in g.facets.get("sponsor", {}).items() if trial in t)
+    programs = g.values_of(trial, "program")
+    sponsors = g.values_of(trial, "sponsor")
     facts = site.run("evidence", "entity", trial)
     observations = site.run("status-history", "trial", trial)
     cohorts = site.run("cohorts", "trial", trial)
@@ -398,11 +398,9 @@ def _trial_context(site: Site, trial: str) -> dict[str, Any]:
         "cohorts": cohorts,
         "criteria": criteria,
         "endpoints": site.run("trial-endpoints", "trial", trial),
-        "sites": [s for s in g.sites if s["trial"] == trial],
+        "sites": g.sites_by_trial.get(trial, []),
         "facts": facts,
-        "diseases": sorted(
-            d for d, t in g.facets.get("disease", {}).items() if trial in t and d != NOT_RECORDED
-        ),
+        "diseases": g.values_of(trial, "disease"),
         "sources": site.sources_of(trial, *cited),
         "doubt": site.doubt(trial),
         "claims": [f for f in facts if f.get("kind", "").startswith("claim")],
