@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP_RUN := $(VENV)/.installed-run
 STAMP_TEST := $(VENV)/.installed-test
 
-.PHONY: run test report golden mutate bench bench-import fmt release clean
+.PHONY: run test report golden mutate mutate-python bench bench-import fmt release clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -54,10 +54,18 @@ golden: $(STAMP_TEST)
 mutate: $(STAMP_TEST)
 	$(BIN)/python tools/mutate.py $(if $(PYTEST),--pytest,)
 
+## mutation check of the criteria parser, the resolver and the matcher with mutmut (not run by
+## CI; about an hour on two cores): builds the graph once, then `mutmut results` lists survivors
+mutate-python: $(STAMP_TEST)
+	$(BIN)/python -m pip install --quiet -e '.[test,mutate]'
+	$(BIN)/cartkg build
+	CARTKG_TEST_STORE=$(CURDIR)/.cartkg/store $(BIN)/mutmut run
+	$(BIN)/mutmut results
+
 ## rewrite every Turtle file in canonical form
 fmt: $(STAMP_RUN)
 	$(BIN)/cartkg fmt
 	$(BIN)/ruff format src tests benchmarks tools 2>/dev/null || true
 
 clean:
-	rm -rf .cartkg dist build site .pytest_cache .ruff_cache src/*.egg-info
+	rm -rf .cartkg dist build site mutants .pytest_cache .ruff_cache src/*.egg-info

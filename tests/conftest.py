@@ -3,6 +3,7 @@ fixtures are made of lives in the helpers package."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -46,5 +47,10 @@ def real_build(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, BuildRep
 
 
 @pytest.fixture(scope="session")
-def real_store(real_build: tuple[Path, BuildReport]) -> Path:
-    return real_build[0]
+def real_store(request: pytest.FixtureRequest) -> Path:
+    """The real project's built store. ``CARTKG_TEST_STORE`` names one built beforehand from
+    this checkout: the Python mutation run sets it, so each mutant's tests do not rebuild."""
+    prebuilt = os.environ.get("CARTKG_TEST_STORE")
+    if prebuilt:
+        return Path(prebuilt)
+    return request.getfixturevalue("real_build")[0]

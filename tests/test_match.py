@@ -185,6 +185,28 @@ def test_without_weight_no_crcl_is_derived_and_renal_function_is_unknown(
     assert "Creatinine clearance" in results[0].summary
 
 
+@pytest.mark.parametrize("left_out", ["age", "sex", "creatinine"])
+def test_crcl_is_derived_only_from_age_sex_weight_and_creatinine_together(
+    client: QueryClient, left_out: str
+) -> None:
+    profile = with_measure(MEETS_ALL, "CrCl", None)
+    profile["weight"] = {"value": 62, "unit": "kg"}
+    if left_out != "creatinine":
+        profile["measurements"].append({"measure": "creatinine", "value": 0.9, "unit": "mg/dL"})
+    profile.pop(left_out, None)
+    patient, _ = match_patient(client, check(profile, "test"), trial=SEED)
+    assert patient.derived == []
+
+
+def test_crcl_for_a_man_has_no_female_factor(client: QueryClient) -> None:
+    profile = with_measure({**MEETS_ALL, "sex": "male"}, "CrCl", None)
+    profile["measurements"].append({"measure": "creatinine", "value": 0.9, "unit": "mg/dL"})
+    profile["weight"] = {"value": 62, "unit": "kg"}
+    patient, _ = match_patient(client, check(profile, "test"), trial=SEED)
+    # (140 - 45) x 62 / (72 x 0.9) = 90.90 mL/min
+    assert len(patient.derived) == 1 and "90.9" in patient.derived[0]
+
+
 def test_uln_multiples_need_the_uln(client: QueryClient) -> None:
     result = seed(client, with_measure(MEETS_ALL, "ALT", {"value": 30, "unit": "U/L"}))
     assert result.verdict == "unknown"
@@ -447,3 +469,19 @@ def test_a_bad_turtle_profile_is_an_error() -> None:
 def test_the_readme_example_profile_fits_the_schema() -> None:
     example = REPO / "examples" / "patient-ssc.json"
     check(json.loads(example.read_text(encoding="utf-8")), str(example))
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        (lambda p: p["measurements"][1].update(value="eleven"), "p.json: measurements[1].value: "),
+        (lambda p: p.update(age=-1), "p.json: age: "),
+        (lambda p: p.update(colour=3), "p.json: (the profile): unknown field"),
+    ],
+)
+def test_a_bad_profile_field_is_named_by_its_path(change: Any, field: str) -> None:
+    profile = copy.deepcopy(MEETS_ALL)
+    change(profile)
+    with pytest.raises(ProfileError) as caught:
+        check(profile, "p.json")
+    assert str(caught.value).startswith(field), str(caught.value)
