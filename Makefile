@@ -55,7 +55,7 @@ mutate: $(STAMP_TEST)
 	$(BIN)/python tools/mutate.py $(if $(PYTEST),--pytest,)
 
 ## mutation check of the criteria parser, the resolver and the matcher with mutmut (not run by
-## CI; about an hour on two cores): builds the graph once, then `mutmut results` lists survivors
+## CI; estimated at an hour on two cores): builds the graph once, then `mutmut results` lists survivors
 mutate-python: $(STAMP_TEST)
 	$(BIN)/python -m pip install --quiet -e '.[test,mutate]'
 	$(BIN)/cartkg build
