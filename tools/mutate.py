@@ -217,7 +217,13 @@ class QueryJudge:
 
 class ShapeJudge:
     """The shape cases (tests/data_checks/test_shapes.py) of the node shapes of the mutated
-    file."""
+    file, the cases of the shape the mutated line belongs to first.
+
+    A mutant only loosens a shape, so it is nearly always killed by an invalid case of the node
+    shape that holds (or points to) the changed line: those run first, and the run stops at the
+    first case that kills it. Only a mutant that survives them goes through every case of the
+    file, valid ones included.
+    """
 
     def __init__(self) -> None:
         import shutil
@@ -229,10 +235,32 @@ class ShapeJudge:
             shutil.copytree(REPO / name, self.root / name)
         (self.root / "data").mkdir()
         shutil.copytree(REPO / "tests" / "data" / "shapes", self.root / "cases")
+        self.blocks = {
+            name: block
+            for path in sorted((REPO / "shapes").glob("*.ttl"))
+            for name, _, block in _shape_blocks(path.read_text(encoding="utf-8"))
+        }
 
     def cases_of(self, path: Path) -> list[Path]:
         names = set(re.findall(r"^shape:(\w+Shape)\b", path.read_text(encoding="utf-8"), re.M))
         folders = (self.root / "cases" / n for n in sorted(names))
+        return [f for f in folders if f.is_dir()]
+
+    def cases_reaching(self, mutant: Mutant) -> list[Path]:
+        """The case folders of the node shapes that hold the mutated line or point to the shape
+        holding it (through sh:property, sh:node, sh:or, ... in any shapes file)."""
+        owner = ""
+        for name, start, _ in _shape_blocks(mutant.path.read_text(encoding="utf-8")):
+            if start <= mutant.line:
+                owner = name
+        reaching, frontier = {owner}, [owner]
+        while frontier:
+            inner = re.compile(rf"\bshape:{re.escape(frontier.pop())}\b")
+            for name, block in self.blocks.items():
+                if name not in reaching and inner.search(block):
+                    reaching.add(name)
+                    frontier.append(name)
+        folders = (self.root / "cases" / n for n in sorted(reaching))
         return [f for f in folders if f.is_dir()]
 
     def kills(self, mutant: Mutant) -> str | None:
@@ -243,34 +271,48 @@ class ShapeJudge:
         from cartkg.paths import Project
         from cartkg.shacl import validate
 
+        first = self.cases_reaching(mutant)
+        rest = [c for c in self.cases_of(mutant.path) if c not in first]
+        order = [(c, "invalid") for c in first]
+        order += [(c, "invalid") for c in rest] + [(c, "valid") for c in first + rest]
         target = self.root / "shapes" / mutant.path.name
         original = target.read_text(encoding="utf-8")
         target.write_text(mutant.text, encoding="utf-8")
         try:
             project = Project(self.root)
             conv = converter(project.ontology_file)
-            for case in self.cases_of(mutant.path):
-                for kind in ("valid", "invalid"):
-                    file = case / f"{kind}.ttl"
-                    try:
-                        dataset = Dataset.load(project, roles=("ontology", "shapes"), extra=[file])
-                        source = project.source_file(file)
-                        report = validate(dataset, conv, only_files=[source], shapes_checked=True)
-                    except Exception as e:
-                        return f"{case.name}/{kind}: {type(e).__name__}"
-                    got = {(r.focus_node, r.shape, r.path, r.severity) for r in report.results
-                           if source.relpath in r.files}  # fmt: skip
-                    if kind == "valid" and got:
-                        return f"{case.name}/valid.ttl"
-                    if kind == "invalid":
-                        entries = yaml.safe_load((case / "expected.yaml").read_text()) or []
-                        want = {(e["focus"], e["shape"], e.get("path", ""), e["severity"])
-                                for e in entries}  # fmt: skip
-                        if got != want:
-                            return f"{case.name}/invalid.ttl"
+            for case, kind in order:
+                file = case / f"{kind}.ttl"
+                try:
+                    dataset = Dataset.load(project, roles=("ontology", "shapes"), extra=[file])
+                    source = project.source_file(file)
+                    report = validate(dataset, conv, only_files=[source], shapes_checked=True)
+                except Exception as e:
+                    return f"{case.name}/{kind}: {type(e).__name__}"
+                got = {(r.focus_node, r.shape, r.path, r.severity) for r in report.results
+                       if source.relpath in r.files}  # fmt: skip
+                if kind == "valid" and got:
+                    return f"{case.name}/valid.ttl"
+                if kind == "invalid":
+                    entries = yaml.safe_load((case / "expected.yaml").read_text()) or []
+                    want = {(e["focus"], e["shape"], e.get("path", ""), e["severity"])
+                            for e in entries}  # fmt: skip
+                    if got != want:
+                        return f"{case.name}/invalid.ttl"
             return None
         finally:
             target.write_text(original, encoding="utf-8")
+
+
+def _shape_blocks(text: str) -> Iterator[tuple[str, int, str]]:
+    """Each top-level ``shape:Name`` block of a shapes file: its name, first line (from 1) and
+    text."""
+    lines = text.splitlines(keepends=True)
+    starts = [i for i, line in enumerate(lines) if re.match(r"shape:[\w-]+", line)]
+    for n, i in enumerate(starts):
+        end = starts[n + 1] if n + 1 < len(starts) else len(lines)
+        name = re.match(r"shape:([\w-]+)", lines[i]).group(1)
+        yield name, i + 1, "".join(lines[i:end])
 
 
 def confirm_with_pytest(mutant: Mutant) -> str | None:
@@ -280,13 +322,13 @@ def confirm_with_pytest(mutant: Mutant) -> str | None:
         [name] if mutant.path.suffix == ".rq" else re.findall(r"^shape:(\w+)", mutant.text, re.M)
     )
     files = sorted(
-        str(p) for p in (REPO / "tests").glob("test_*.py")
+        str(p) for p in (REPO / "tests").rglob("test_*.py")
         if any(w in p.read_text(encoding="utf-8") for w in words)
     )  # fmt: skip
     if mutant.path.suffix == ".rq":
         files = sorted({*files, str(REPO / "tests" / "test_queries.py")})
     else:
-        files = sorted({*files, str(REPO / "tests" / "test_shapes.py")})
+        files = sorted({*files, str(REPO / "tests" / "data_checks" / "test_shapes.py")})
     original = mutant.path.read_text(encoding="utf-8")
     mutant.path.write_text(mutant.text, encoding="utf-8")
     try:
