@@ -6,7 +6,6 @@ import copy
 import csv
 import json
 import re
-from functools import cache
 
 import httpx
 import pytest
@@ -272,6 +271,107 @@ def test_mixed_and_or_is_not_guessed() -> None:
     assert items[0].clauses == []
 
 
+def _item(line: str):
+    """The one item of an inclusion list holding `line`."""
+    items, _ = split(f"Inclusion Criteria:\n* {line}")
+    assert len(items) == 1
+    return items[0]
+
+
+def _clauses(line: str) -> list[tuple[str, str, str, str, str | None]]:
+    return [(c.measure, c.comparator, str(c.value), c.unit, c.change) for c in _item(line).clauses]
+
+
+@pytest.mark.parametrize(
+    "words, direction",
+    [("decreased by", "decrease"), ("Decline of", "decrease"), ("dropped by", "decrease"),
+     ("falls by", "decrease"), ("Fall of", "decrease"), ("↓", "decrease"),
+     ("increased by", "increase"), ("Rise of", "increase"), ("↑", "increase")],
+)  # fmt: skip
+def test_a_change_from_baseline_keeps_its_direction_and_the_plain_measure(words, direction):
+    # a change is of the FVC itself, not a level of percent predicted
+    assert _clauses(f"FVC {words} ≥ 10%") == [("fvc", "ge", "10", "percent", direction)]
+
+
+def test_a_lung_volume_in_percent_is_percent_predicted_and_in_litres_is_left_out() -> None:
+    assert _clauses("FVC ≥ 50%") == [("fvc-percent-predicted", "ge", "50", "percent", None)]
+    # the litres are skipped, and the reading goes on to the next measure
+    assert _clauses("FVC ≥ 2 L, DLCO ≥ 40%") == [
+        ("dlco-percent-predicted", "ge", "40", "percent", None)
+    ]
+
+
+def test_a_score_needs_no_unit_and_a_lab_value_does() -> None:
+    assert _clauses("mRSS ≥ 15") == [("mrss", "ge", "15", "score-points", None)]
+    assert _clauses("platelet count ≥ 100") == []
+    assert _clauses("platelet count ≥ 100, ALT ≤ 3 x ULN") == [
+        ("alt", "le", "3", "times-uln", None)
+    ]
+
+
+@pytest.mark.parametrize("unit", ["years", "months", "weeks", "days"])
+def test_a_number_of_years_months_weeks_or_days_is_not_a_lab_level(unit: str) -> None:
+    assert _clauses(f"ALT ≥ 2 {unit}, AST ≤ 3 x ULN") == [("ast", "le", "3", "times-uln", None)]
+
+
+def test_a_dose_per_day_and_a_comparator_in_words_are_read() -> None:
+    assert _clauses("prednisone ≤ 10 mg/day") == [
+        ("prednisone-equivalent-dose", "le", "10", "mg-per-day", None)
+    ]
+    assert _clauses("platelet count at least 100 x 10^9/L") == [
+        ("platelet-count", "ge", "100", "10e9-per-l", None)
+    ]
+    assert _clauses("ANC ≥ 1,500/µL") == [
+        ("absolute-neutrophil-count", "ge", "1500", "per-ul", None)
+    ]
+    # a measure named without a threshold does not stop the reading of the next one
+    assert _clauses("ALT and AST ≤ 3 x ULN") == [("ast", "le", "3", "times-uln", None)]
+
+
+def test_or_and_and_are_read_between_clauses_not_inside_a_comparator() -> None:
+    both = _item("ALT less than or equal to 3 x ULN and AST less than or equal to 3 x ULN")
+    assert [c.measure for c in both.clauses] == ["alt", "ast"]
+    assert not both.any_of
+    assert not _item("ALT less than or equal to 3 x ULN").any_of
+    either = _item("ALT ≤ 3 x ULN or AST ≤ 3 x ULN")
+    assert [c.measure for c in either.clauses] == ["alt", "ast"]
+    assert either.any_of
+
+
+def test_organ_function_is_a_topic_of_a_lab_level_only() -> None:
+    assert "organ-function" in _item("ALT ≤ 3 x ULN").topics
+    assert "organ-function" not in _item("mRSS ≥ 15").topics
+    # a fall in FVC is disease progression, not organ function at entry
+    assert "organ-function" not in _item("FVC decreased by ≥ 10%").topics
+
+
+def test_split_reads_headings_loose_text_continuations_and_sub_bullets() -> None:
+    def shown(text: str):
+        items, headed = split(text)
+        return headed, [(i.kind, i.position, i.text) for i in items]
+
+    # no headings: the loose lines are one inclusion item
+    assert shown("Patients aged 18 or more\nwith active SLE") == (
+        False, [("inclusion", 1, "Patients aged 18 or more with active SLE")]
+    )  # fmt: skip
+    # text after a heading is an item; a line that is not a bullet continues the item before it
+    assert shown(
+        "Inclusion Criteria: aged 18 or more\n  with SLE\nExclusion Criteria:\npregnancy\n"
+        "* b\ncontinued"
+    ) == (True, [("inclusion", 1, "aged 18 or more with SLE"), ("exclusion", 1, "pregnancy"),
+                 ("exclusion", 2, "b continued")])  # fmt: skip
+    # bullets before any heading are inclusion items
+    assert shown("* first\n* second\nExclusion Criteria:\n* c") == (
+        True, [("inclusion", 1, "first"), ("inclusion", 2, "second"), ("exclusion", 1, "c")]
+    )  # fmt: skip
+    # a deeper bullet belongs to the item above it; a numbered list is a list
+    assert shown("Inclusion Criteria:\n1. a\n   * sub\n2. b\n    continued\n") == (
+        True, [("inclusion", 1, "a\nsub"), ("inclusion", 2, "b continued")]
+    )  # fmt: skip
+    # loose lines before bullets are dropped as a preamble, not made an item
+    assert shown("Key criteria follow\n* one") == (False, [("inclusion", 1, "one")])
+
+
 # words of the measure and topic patterns, in several cases, among other words and symbols
 _CRITERIA_WORDS = sorted(
     {
@@ -283,11 +383,11 @@ _CRITERIA_WORDS = sorted(
 )  # fmt: skip
 
 
-@cache
 def _prefilters() -> tuple[criteria._Prefilter, criteria._Prefilter]:
-    """The prefilters of the measures and the topics, built at first use rather than taken from
-    the module: so that under `make mutate-python` a mutant of their construction runs (mutmut
-    forks its workers after the module is imported)."""
+    """The prefilters of the measures and the topics, built anew at each call (2 ms) rather than
+    taken from the module or cached: under `make mutate-python`, mutmut forks its workers from a
+    process that has imported the module and run every test once, so only a prefilter built
+    inside the test runs a mutant of its construction."""
     return criteria._Prefilter(criteria.MEASURES), criteria._Prefilter(criteria.TOPICS)
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from itertools import pairwise
 
 
 def keyed_patterns(table: list[tuple[str, str]]) -> list[tuple[str, re.Pattern[str]]]:
@@ -344,9 +345,7 @@ def analyse(item: Item) -> Item:
         change = m.group("change")
         if change:
             change = (
-                "decrease"
-                if change[0] in "dD↓" or change.lower().startswith(("dr", "fa"))
-                else "increase"
+                "decrease" if change[0] in "dD↓" or change.lower().startswith("fa") else "increase"
             )
         measure = key
         if key in _PERCENT_PREDICTED:
@@ -363,9 +362,10 @@ def analyse(item: Item) -> Item:
         item.clauses.append(Clause(measure, _CMP[m.group("cmp").lower()], value, unit, change))
         spans.append((start, unit_match.end() if unit_match else m.end()))
     if len(item.clauses) > 1:
-        between = text[spans[0][0] : spans[-1][1]]
-        item.any_of = bool(_OR.search(between))
-        if item.any_of and _AND.search(between):
+        # only the words joining the clauses: "less than or equal to" is a comparator, not an "or"
+        joins = " ".join(text[a[1] : b[0]] for a, b in pairwise(spans))
+        item.any_of = bool(_OR.search(joins))
+        if item.any_of and _AND.search(joins):
             item.clauses = []  # "a or b and c": the grouping is not written, so do not guess it
     topics = [k for k, pattern in _TOPIC_FILTER.candidates(text, clues) if pattern.search(text)]
     if any(c.measure in _LAB_MEASURES and not c.change for c in item.clauses):
