@@ -180,9 +180,9 @@ def test_hermits_passing_run_on_a_sample_is_kept_for_the_same_input(project: Pro
 
 
 def test_a_failing_hermit_run_is_never_kept(project: Project) -> None:
-    from cartkg.reason import _hermit
+    from cartkg.reason.hermit import run_hermit
 
     dataset = with_statements(project, "test:e1 a cartkg:CRS ; cartkg:serious true, false .")
     for _ in range(2):  # a sample holding the whole small graph, the inconsistency with it
-        report = _hermit(dataset, explain=False, profile=False, sample=10**6)
+        report = run_hermit(dataset, explain=False, profile=False, sample=10**6)
         assert not report.consistent and not report.cached
