@@ -87,13 +87,14 @@ ORDER BY ?trial
 """
 T1 = "https://w3id.org/cartkg/id/trial/NCT00000001"
 EU = "https://w3id.org/cartkg/id/trial/EU-2024-1"
+EU2 = "https://w3id.org/cartkg/id/trial/EU-2025-7"  # Acme's too, with no site
 
 
 def test_parameters_filter_as_documented() -> None:
     client = fixture_client()
     query = parse_query(PARAM_QUERY, "by-sponsor")
     for params, expected in [
-        ({"sponsor": "acme"}, [EU, T1]),
+        ({"sponsor": "acme"}, [EU, EU2, T1]),
         ({"sponsor": "acme", "city": "Paris"}, [T1]),
         ({"sponsor": "acme", "city": "Madrid"}, []),
         ({"sponsor": "organization:other"}, []),
