@@ -554,13 +554,7 @@ class _Mapper:
                 chosen = listed
             else:
                 chosen = from_interventions
-            base = slug(label, 40)
-            key_ = base
-            n = 2
-            while key_ in seen:
-                key_ = f"{base}-{n}"
-                n += 1
-            seen.add(key_)
+            key_ = _unique(slug(label, 40), seen)
             cohort = f"{ID}cohort/{self.key(key_)}"
             self.node(cohort, "Cohort", label)
             add(self.g, cohort, C + "armType", self.vocab("armtype", atype, f"{where}.type"))
@@ -742,13 +736,7 @@ class _Mapper:
                     f"{where}: site {shown!r} left out: country {country!r} is not in ontology/vocab/country.ttl"  # noqa: E501
                 )
                 continue
-            base = slug(facility or city or country, 50)
-            key_ = base
-            n = 2
-            while key_ in seen:
-                key_ = f"{base}-{n}"
-                n += 1
-            seen.add(key_)
+            key_ = _unique(slug(facility or city or country, 50), seen)
             iri = f"{ID}site/{self.key(key_)}"
             self.node(iri, "TrialSite", f"{self.nct} site: {shown}")
             add(self.g, iri, C + "facilityName", Lit(facility) if facility else None)
@@ -856,3 +844,12 @@ def _duration(frame: str) -> Lit | None:
 def map_record(ctx: Context, record: dict, access_date: str | None = None) -> Mapped:
     """Map one study record; raises RecordError naming the field that cannot be read."""
     return _Mapper(ctx, record, access_date).run()
+
+
+def _unique(base: str, seen: set[str]) -> str:
+    """`base`, or `base-2`, `base-3`, ... if taken; the key returned is added to `seen`."""
+    key, n = base, 2
+    while key in seen:
+        key, n = f"{base}-{n}", n + 1
+    seen.add(key)
+    return key
