@@ -312,6 +312,8 @@ def test_a_score_needs_no_unit_and_a_lab_value_does() -> None:
 @pytest.mark.parametrize("unit", ["years", "months", "weeks", "days"])
 def test_a_number_of_years_months_weeks_or_days_is_not_a_lab_level(unit: str) -> None:
     assert _clauses(f"ALT ≥ 2 {unit}, AST ≤ 3 x ULN") == [("ast", "le", "3", "times-uln", None)]
+    # nor a dose: "prednisone ≥ 4 weeks" is how long, not how much
+    assert _clauses(f"prednisone ≥ 4 {unit}") == []
 
 
 def test_a_dose_per_day_and_a_comparator_in_words_are_read() -> None:
@@ -370,6 +372,16 @@ def test_split_reads_headings_loose_text_continuations_and_sub_bullets() -> None
     )  # fmt: skip
     # loose lines before bullets are dropped as a preamble, not made an item
     assert shown("Key criteria follow\n* one") == (False, [("inclusion", 1, "one")])
+    # the first bullet sets the list's level: a shallower bullet does not lower it, and a bullet
+    # after a heading's own text starts the list
+    assert shown("Inclusion Criteria:\n  * a\n* b\n  * c") == (
+        True, [("inclusion", 1, "a"), ("inclusion", 2, "b"), ("inclusion", 3, "c")]
+    )  # fmt: skip
+    assert shown("Inclusion Criteria: adults\n* a\n  * sub") == (
+        True, [("inclusion", 1, "adults"), ("inclusion", 2, "a\nsub")]
+    )  # fmt: skip
+    # an empty bullet is no item, and the items after it keep their places
+    assert shown("Inclusion Criteria:\n*  \n* a") == (True, [("inclusion", 1, "a")])
 
 
 # words of the measure and topic patterns, in several cases, among other words and symbols

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from itertools import pairwise
 
 
@@ -319,13 +319,6 @@ def split(text: str) -> tuple[list[Item], bool]:
     return out, found
 
 
-def _number(text: str) -> Decimal | None:
-    try:
-        return Decimal(text.replace(",", ""))
-    except InvalidOperation:
-        return None
-
-
 def analyse(item: Item) -> Item:
     """Find the thresholds and topics of one item."""
     text = item.text
@@ -335,9 +328,7 @@ def analyse(item: Item) -> Item:
         m = _THRESHOLD.match(text, end)
         if not m:
             continue
-        value = _number(m.group("num"))
-        if value is None:
-            continue
+        value = Decimal(m.group("num").replace(",", ""))  # the pattern only takes numbers
         unit_match = _UNIT_RE.match(text, m.end())
         unit = None
         if unit_match:
@@ -357,7 +348,7 @@ def analyse(item: Item) -> Item:
             unit = "score-points"
         if unit is None:
             continue
-        if unit in ("year", "month", "week", "day") and key != "prednisone-equivalent-dose":
+        if unit in ("year", "month", "week", "day"):
             continue  # "ANC >= 1000 ... within 7 days": the number is not the measure's level
         item.clauses.append(Clause(measure, _CMP[m.group("cmp").lower()], value, unit, change))
         spans.append((start, unit_match.end() if unit_match else m.end()))
