@@ -326,6 +326,11 @@ def test_a_dose_per_day_and_a_comparator_in_words_are_read() -> None:
     assert _clauses("ANC ≥ 1,500/µL") == [
         ("absolute-neutrophil-count", "ge", "1500", "per-ul", None)
     ]
+    # "neutrophil" inside "absolute neutrophil count" is the same mention, and the next is read
+    assert _clauses("absolute neutrophil count ≥ 1000/µL and platelet count ≥ 100 x 10^9/L") == [
+        ("absolute-neutrophil-count", "ge", "1000", "per-ul", None),
+        ("platelet-count", "ge", "100", "10e9-per-l", None),
+    ]
     # a measure named without a threshold does not stop the reading of the next one
     assert _clauses("ALT and AST ≤ 3 x ULN") == [("ast", "le", "3", "times-uln", None)]
 
