@@ -444,6 +444,14 @@ def test_disease_duration_is_read_in_any_time_unit(client: QueryClient) -> None:
         (with_measure(MEETS_ALL, "nonsense measure", {"value": 5, "unit": "%"}), "measure"),
         ({**MEETS_ALL, "sex": "other"}, "sex"),
         ({**MEETS_ALL, "diagnoses": ["not a disease at all"]}, "diagnoses[0]"),
+        # the field named once; not the disease scheme, whose CURIE "disease:" + "---" keys to
+        ({**MEETS_ALL, "diagnoses": ["---"]}, "error: diagnoses[0]: '---' names nothing\n"),
+        # MONDO's closest names, not only those of the graph's own few disease terms
+        ({**MEETS_ALL, "diagnoses": ["lupus"]}, "MONDO:0007915"),
+        (
+            with_measure(MEETS_ALL, "LVEF", {"value": 50, "unit": "--"}),
+            ".unit: '--' names nothing\n",
+        ),
         ({**MEETS_ALL, "weight": {"value": 62, "unit": "%"}}, "weight.unit"),
         ({**MEETS_ALL, "disease_duration": {"value": 3, "unit": "kg"}}, "not a unit of time"),
         ('{"age": 45,\n "sex": "female",,}', "profile.json:2:"),

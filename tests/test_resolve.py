@@ -215,6 +215,17 @@ def test_a_name_of_several_entities_lists_them(
         assert c in str(caught.value)
 
 
+@pytest.mark.parametrize("prefix", [None, "disease", "MONDO", "drug", "unit"])
+@pytest.mark.parametrize("text", ["---", " ", "-"])
+def test_a_value_without_a_letter_or_digit_names_nothing(
+    client: QueryClient, prefix: str | None, text: str
+) -> None:
+    # "disease:" + "---" keys to "disease:", the CURIE of the disease scheme itself
+    with pytest.raises(InputError, match=r"^value: .* names nothing$") as caught:
+        client.resolver.resolve(text, param(prefix))
+    assert not isinstance(caught.value, UnknownName)
+
+
 @pytest.mark.parametrize(("prefix", "text", "near"), UNKNOWN)
 def test_an_unknown_name_lists_the_closest(
     client: QueryClient, prefix: str | None, text: str, near: str | None

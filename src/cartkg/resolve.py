@@ -230,6 +230,9 @@ class Resolver:
             return URIRef(text[1:-1])
         if _FULL_IRI.match(text):
             return URIRef(text)
+        if not key(text):
+            # before the prefix is put in front: "disease:" + "---" is the disease scheme's CURIE
+            raise InputError(f"{param.name if param else 'the value'}: {text!r} names nothing")
         found = self.exact(text, scope)
         if not found and prefix and _CURIE.match(f"{prefix}:{text}"):
             found = self.exact(f"{prefix}:{text}", scope)
@@ -246,8 +249,6 @@ class Resolver:
             expanded = self._expand(prefix, text)
             if expanded:  # a graph built without the name index: a key is all it can take
                 return URIRef(expanded)
-        if not key(text):
-            raise InputError(f"{param.name if param else 'the value'}: {text!r} names nothing")
         raise UnknownName(text, what, self.closest(text, scope))
 
     @property

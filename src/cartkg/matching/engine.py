@@ -53,13 +53,26 @@ def _str(value: Any) -> str | None:
 # -- the profile in the graph's terms ---------------------------------------------------------
 
 
-def _resolve(client: QueryClient, text: str, prefix: str, field: str, what: str) -> str:
-    try:
-        return str(
-            client.resolver.resolve(text, Param(name=field, type="iri", prefix=prefix), what)
-        )
-    except InputError as e:
-        raise ProfileError(f"{field}: {e}") from None
+def _in_field(field: str, e: InputError) -> ProfileError:
+    """The resolver's error as the profile's, naming the field once (some errors name it)."""
+    text = str(e)
+    return ProfileError(text if text.startswith(f"{field}: ") else f"{field}: {text}")
+
+
+def _resolve(client: QueryClient, text: str, prefixes: str, field: str, what: str) -> str:
+    """The IRI ``text`` names in the first of ``prefixes`` (space-separated) that holds it; if
+    none does, the error lists the closest names of them all."""
+    closest = []
+    for prefix in prefixes.split():
+        try:
+            return str(
+                client.resolver.resolve(text, Param(name=field, type="iri", prefix=prefix), what)
+            )
+        except UnknownName as e:
+            closest += e.closest
+        except InputError as e:
+            raise _in_field(field, e) from None
+    raise _in_field(field, UnknownName(text, what, closest))
 
 
 def _unit(client: QueryClient, units: Units, text: str, field: str) -> Unit:
@@ -71,10 +84,10 @@ def _unit(client: QueryClient, units: Units, text: str, field: str) -> Unit:
     except UnknownName as e:
         code = text.strip().replace("µ", "u").replace("μ", "u")
         if quantity(code) is None:
-            raise ProfileError(f"{field}: {e}") from None
+            raise _in_field(field, e) from None
         return Unit(None, code, code, None, None)
     except InputError as e:
-        raise ProfileError(f"{field}: {e}") from None
+        raise _in_field(field, e) from None
     if iri not in units.by_iri:
         raise ProfileError(f"{field}: {text!r} is not a unit the graph converts")
     return units.by_iri[iri]
@@ -92,10 +105,8 @@ def patient_from(
     patient = Patient(label=data.get("id"), sex=data.get("sex"))
     for i, name in enumerate(data.get("diagnoses", [])):
         where = f"diagnoses[{i}]"
-        try:
-            iri = _resolve(client, name, "MONDO", where, "disease")
-        except ProfileError:
-            iri = _resolve(client, name, "disease", where, "disease")
+        # MONDO first; the graph's own disease terms are those MONDO has no confirmed term for
+        iri = _resolve(client, name, "MONDO disease", where, "disease")
         patient.diagnoses[iri] = name
     for i, name in enumerate(data.get("prior_therapies", [])):
         patient.therapies[_resolve(client, name, "drug", f"prior_therapies[{i}]", "drug")] = name
