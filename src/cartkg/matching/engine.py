@@ -528,9 +528,8 @@ def _condition_result(
     relations = facts.diagnoses.get(trial, {})
     if relations.get("same"):
         given = ", ".join(p.diagnoses[d] for d in sorted(relations["same"]))
-        return _virtual(
-            "condition", label, MET, f"the trial studies {names}; the profile says {given}"
-        )
+        studies = f"the trial studies {names}; " if names else ""  # an indication unlabelled
+        return _virtual("condition", label, MET, f"{studies}the profile says {given}")
     if not studied.get(trial):
         return None
     if not p.diagnoses:

@@ -1,0 +1,522 @@
+"""The matcher's decisions on their own, without a graph: how the parts of a criterion combine,
+what a criterion's outcome means for inclusion and exclusion, the sex and condition checks, a
+trial's verdict, and each kind of clause. Every outcome is pinned whole (value, reasons, what
+was checked), since the reasons are what a reader of `cartkg match` is shown."""
+
+from __future__ import annotations
+
+import pytest
+
+from cartkg.matching.engine import (
+    AGE,
+    FAILS,
+    HOLDS,
+    REVIEW,
+    SEX,
+    TOPIC_DIAGNOSIS,
+    ULN_DIMENSION,
+    UNKNOWN,
+    Criterion,
+    CriterionResult,
+    Evaluator,
+    Facts,
+    Node,
+    Outcome,
+    V,
+    _all,
+    _any,
+    _condition_result,
+    _sex_result,
+    _trial_verdict,
+    criterion_verdict,
+)
+from cartkg.matching.profile import Patient, Value
+
+LVEF = V + "measure/lvef"
+SSC, DCSSC = "mondo:ssc", "mondo:dcssc"
+PREGNANCY = V + "topic/pregnancy"
+
+
+def out(value: str, reason: str, *checked: str) -> Outcome:
+    return Outcome(value, [reason], set(checked))
+
+
+def as_tuple(o: Outcome | None) -> tuple[str, list[str], set[str]]:
+    assert o is not None
+    return (o.value, o.reasons, o.checked)
+
+
+# -- combining parts -------------------------------------------------------------------------
+
+PARTS = {
+    "T": out(HOLDS, "t", "a"),
+    "F": out(FAILS, "f", "b"),
+    "U": out(UNKNOWN, "u", "c"),
+    "R": out(REVIEW, "r", "d"),
+}
+
+
+@pytest.mark.parametrize(
+    ("values", "expected", "reasons"),
+    [
+        ("TT", HOLDS, ["t", "t"]),
+        ("TF", FAILS, ["f"]),
+        ("FU", FAILS, ["f"]),
+        ("TU", UNKNOWN, ["u"]),
+        ("UR", UNKNOWN, ["u"]),
+        ("TR", REVIEW, ["r"]),
+        ("RR", REVIEW, ["r", "r"]),
+        ("TFUR", FAILS, ["f"]),
+    ],
+)
+def test_all_of_fails_first_then_unknown_then_review(
+    values: str, expected: str, reasons: list[str]
+) -> None:
+    parts = [PARTS[v] for v in values]
+    combined = _all(parts)
+    assert combined.value == expected
+    assert combined.reasons == reasons  # only the deciding parts say why
+    assert combined.checked == set().union(*(p.checked for p in parts))  # every part's
+
+
+@pytest.mark.parametrize(
+    ("values", "expected", "reasons"),
+    [
+        ("FF", FAILS, ["f", "f"]),
+        ("FT", HOLDS, ["t"]),
+        ("TU", HOLDS, ["t"]),
+        ("FU", UNKNOWN, ["u"]),
+        ("UR", UNKNOWN, ["u"]),
+        ("FR", REVIEW, ["r"]),
+        ("RR", REVIEW, ["r", "r"]),
+        ("TFUR", HOLDS, ["t"]),
+    ],
+)
+def test_any_of_holds_first_then_unknown_then_review(
+    values: str, expected: str, reasons: list[str]
+) -> None:
+    parts = [PARTS[v] for v in values]
+    combined = _any(parts)
+    assert combined.value == expected
+    assert combined.reasons == reasons
+    assert combined.checked == set().union(*(p.checked for p in parts))
+
+
+def test_no_parts_hold_all_of_and_fail_any_of() -> None:
+    assert as_tuple(_all([])) == (HOLDS, [], set())
+    assert as_tuple(_any([])) == (FAILS, [], set())
+
+
+# -- a criterion's verdict -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("kind", "value", "verdict"),
+    [
+        ("inclusion", HOLDS, "met"),
+        ("inclusion", FAILS, "not met"),
+        ("exclusion", HOLDS, "not met"),  # the patient has what excludes them
+        ("exclusion", FAILS, "met"),
+        ("inclusion", UNKNOWN, "unknown"),
+        ("exclusion", UNKNOWN, "unknown"),
+        ("inclusion", REVIEW, "needs review"),
+        ("exclusion", REVIEW, "needs review"),
+    ],
+)
+def test_a_criterion_verdict_reads_an_exclusion_the_other_way(
+    kind: str, value: str, verdict: str
+) -> None:
+    assert criterion_verdict(kind, Outcome(value)) == verdict
+
+
+# -- sexes, the condition studied, the trial ---------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("trial_sex", "sex", "verdict", "reason"),
+    [
+        (None, "female", "needs review", "the graph does not record which sexes this trial enrols"),
+        (None, None, "needs review", "the graph does not record which sexes this trial enrols"),
+        (SEX["all"], None, "met", "enrols all; the profile gives no sex"),
+        (SEX["female"], None, "unknown", "enrols female; the profile gives no sex"),
+        (SEX["all"], "male", "met", "enrols all; the patient is male"),
+        (SEX["female"], "female", "met", "enrols female; the patient is female"),
+        (SEX["female"], "male", "not met", "enrols female; the patient is male"),
+        (SEX["male"], "female", "not met", "enrols male; the patient is female"),
+    ],
+)
+def test_the_sexes_a_trial_enrols(
+    trial_sex: str | None, sex: str | None, verdict: str, reason: str
+) -> None:
+    r = _sex_result(trial_sex, sex)
+    assert (r.criterion, r.kind, r.label, r.text) == ("sex", "inclusion", "Sexes enrolled", None)
+    assert (r.verdict, r.reasons) == (verdict, [reason])
+
+
+def patient(**diagnoses: str) -> Patient:
+    return Patient(label="p", sex="female", diagnoses=dict(diagnoses))
+
+
+def facts(p: Patient, diagnoses: dict | None = None, thresholds: dict | None = None) -> Facts:
+    return Facts(p, thresholds or {}, diagnoses or {})
+
+
+STUDIED = {"trial": ["systemic sclerosis", "lupus nephritis"]}
+
+
+@pytest.mark.parametrize(
+    ("p", "relations", "studied", "verdict", "reason"),
+    [
+        (
+            patient(**{SSC: "SSc"}),
+            {"same": {SSC}},
+            STUDIED,
+            "met",
+            "the trial studies lupus nephritis, systemic sclerosis; the profile says SSc",
+        ),
+        (
+            # a diagnosis the trial names as its own criterion, though no indication is recorded
+            patient(**{SSC: "SSc"}),
+            {"same": {SSC}},
+            {},
+            "met",
+            "the profile says SSc",
+        ),
+        (
+            patient(),
+            {},
+            STUDIED,
+            "unknown",
+            "the trial studies lupus nephritis, systemic sclerosis; the profile gives no diagnoses",
+        ),
+        (
+            patient(**{SSC: "SSc"}),
+            {"broader": {SSC}},
+            STUDIED,
+            "unknown",
+            "the trial studies lupus nephritis, systemic sclerosis; the profile says SSc, which"
+            " is broader",
+        ),
+        (
+            patient(**{SSC: "SSc", DCSSC: "dcSSc"}),
+            {},
+            STUDIED,
+            "not met",
+            "the trial studies lupus nephritis, systemic sclerosis; the profile's diagnoses"
+            " (SSc, dcSSc) are none of them",
+        ),
+    ],
+)
+def test_the_condition_studied(
+    p: Patient, relations: dict, studied: dict, verdict: str, reason: str
+) -> None:
+    r = _condition_result("trial", facts(p, {"trial": relations}), studied)
+    assert r is not None
+    assert (r.criterion, r.kind, r.label) == ("condition", "inclusion", "Condition studied")
+    assert (r.verdict, r.reasons) == (verdict, [reason])
+
+
+def test_no_condition_check_for_a_trial_without_indications() -> None:
+    assert _condition_result("trial", facts(patient(**{SSC: "SSc"})), {}) is None
+    assert _condition_result("trial", facts(patient()), {"other": ["x"]}) is None
+
+
+def result(verdict: str, reason: str) -> CriterionResult:
+    return CriterionResult("c", "inclusion", None, None, verdict, [reason])
+
+
+@pytest.mark.parametrize(
+    ("verdicts", "checked", "expected"),
+    [
+        (
+            [("not met", "a"), ("unknown", "b"), ("not met", "c")],
+            {"threshold"},
+            ("not eligible", "a; c"),
+        ),
+        ([("met", "a"), ("unknown", "b"), ("unknown", "c")], {"threshold"}, ("unknown", "b; c")),
+        (
+            [("met", "a"), ("needs review", "b"), ("needs review", "c")],
+            {"threshold"},
+            ("eligible", "every structured criterion met; 2 for review"),
+        ),
+        (
+            [("met", "a")],
+            {"diagnosis"},
+            ("eligible", "every structured criterion met; 0 for review"),
+        ),
+        (
+            [("met", "a"), ("needs review", "b")],
+            {"age"},
+            (
+                "unknown",
+                "no structured criteria beyond age and sex: the registered criteria need"
+                " reading (1 for review)",
+            ),
+        ),
+        (
+            [("met", "a")],
+            set(),
+            (
+                "unknown",
+                "no structured criteria beyond age and sex: the registered criteria need"
+                " reading (0 for review)",
+            ),
+        ),
+    ],
+)
+def test_a_trial_verdict(
+    verdicts: list[tuple[str, str]], checked: set[str], expected: tuple[str, str]
+) -> None:
+    assert _trial_verdict([result(v, r) for v, r in verdicts], checked) == expected
+
+
+# -- one clause ----------------------------------------------------------------------------------
+
+
+def lvef(**kw: object) -> Node:
+    base = dict(
+        iri="n",
+        label="Heart",
+        text="LVEF >= 45%",
+        measure=LVEF,
+        measure_label="LVEF",
+        comparator=">=",
+        limit="45",
+        unit_notation="%",
+        dimension="percent",
+    )
+    return Node(**{**base, **kw})  # type: ignore[arg-type]
+
+
+def own(n: Node, p: Patient | None = None, kind: str = "inclusion", **kw: dict) -> Outcome | None:
+    return Evaluator(facts(p or patient(), **kw), kind).own(n)
+
+
+def test_a_change_or_a_measure_without_a_threshold_is_for_review() -> None:
+    assert as_tuple(own(lvef(change=True))) == (
+        REVIEW,
+        ["Heart: a change of LVEF, not a level"],
+        set(),
+    )
+    assert as_tuple(own(lvef(comparator=None))) == (
+        REVIEW,
+        ["Heart: LVEF without a threshold"],
+        set(),
+    )
+
+
+@pytest.mark.parametrize("holds", [True, False])
+def test_a_threshold_the_graph_compared(holds: bool) -> None:
+    value = Value("percent", 60.0, "60 %")
+    o = own(lvef(), thresholds={"n": (holds, value)})
+    word = "meets" if holds else "does not meet"
+    assert as_tuple(o) == (
+        HOLDS if holds else FAILS,
+        [f'Heart ("LVEF >= 45%"), threshold LVEF >= 45 %: patient 60 % {word} it'],
+        {"threshold"},
+    )
+
+
+def test_an_age_limit_is_checked_as_age_and_a_clause_without_text_by_its_label() -> None:
+    n = lvef(measure=AGE, measure_label="Age", text=None, limit="18", unit_notation="years")
+    o = own(n, thresholds={"n": (True, Value("time", 16436.25, "45 years"))})
+    assert as_tuple(o) == (
+        HOLDS,
+        ["Heart, threshold Age >= 18 years: patient 45 years meets it"],
+        {"age"},
+    )
+
+
+def test_a_value_given_that_cannot_be_compared_says_why() -> None:
+    p = patient()
+    p.given[LVEF] = "60 %"
+    assert as_tuple(own(lvef(unit_notation="mL"), p)) == (
+        UNKNOWN,
+        ['Heart ("LVEF >= 45%"), threshold LVEF >= 45 mL: patient 60 % cannot be had in mL'],
+        {"threshold"},
+    )
+    uln = lvef(dimension=ULN_DIMENSION, unit_notation="x ULN")
+    assert as_tuple(own(uln, p)) == (
+        UNKNOWN,
+        [
+            'Heart ("LVEF >= 45%"), threshold LVEF >= 45 x ULN: patient 60 % needs the'
+            " laboratory's upper limit of normal (uln)"
+        ],
+        {"threshold"},
+    )
+
+
+def test_a_value_not_given_is_unknown() -> None:
+    assert as_tuple(own(lvef())) == (
+        UNKNOWN,
+        ['Heart ("LVEF >= 45%"), threshold LVEF >= 45 %: the profile gives no LVEF'],
+        {"threshold"},
+    )
+
+
+def flagged(**flags: bool) -> Patient:
+    p = patient()
+    p.flags = dict(flags)
+    return p
+
+
+def test_a_condition_the_profile_states_proves_an_exclusion() -> None:
+    n = Node("n", label="Pregnancy", text="Pregnant or breastfeeding", topics={PREGNANCY})
+    p = flagged(pregnant=False, lactating=True)
+    assert as_tuple(own(n, p, "exclusion")) == (
+        HOLDS,
+        ["Pregnancy: the profile says lactating"],
+        {"condition"},
+    )
+    # a stated "no" does not prove the exclusion false: the text may say more
+    assert as_tuple(own(n, flagged(pregnant=False), "exclusion")) == (
+        REVIEW,
+        ["held only as text: Pregnant or breastfeeding (profile: pregnant: no)"],
+        set(),
+    )
+    # nor does a "yes" decide an inclusion
+    assert as_tuple(own(n, flagged(pregnant=True))) == (
+        REVIEW,
+        ["held only as text: Pregnant or breastfeeding (profile: pregnant: yes)"],
+        set(),
+    )
+    assert as_tuple(own(n, patient(), "exclusion")) == (
+        REVIEW,
+        ["held only as text: Pregnant or breastfeeding"],
+        set(),
+    )
+
+
+def test_a_flag_topic_with_parts_or_without_text_is_left_to_its_parts() -> None:
+    assert own(Node("n", label="P", topics={PREGNANCY}), flagged(pregnant=False)) is None
+    with_parts = Node("n", label="P", text="t", topics={PREGNANCY}, any_of=["m"])
+    assert own(with_parts, flagged(pregnant=False)) is None
+    assert own(Node("n", label="P", text="t")) is None  # no topic, measure, disease or drug
+
+
+def test_prior_therapies_are_for_review_naming_those_the_profile_lists() -> None:
+    n = Node("n", label="Prior", drugs={"d:rtx": "rituximab", "d:cyc": "cyclophosphamide"})
+    p = patient()
+    p.therapies = {"d:rtx": "Rituxan", "d:mmf": "MMF"}
+    assert as_tuple(own(n, p)) == (
+        REVIEW,
+        ["Prior: about prior therapies; the profile lists Rituxan"],
+        set(),
+    )
+    assert as_tuple(own(n)) == (REVIEW, ["Prior: about prior therapies"], set())
+
+
+def disease_node(positive: bool = True) -> Node:
+    topics = {TOPIC_DIAGNOSIS} if positive else set()
+    return Node("n", label="Dx", text="dcSSc", diseases={DCSSC: "dcSSc", "m:x": "X"}, topics=topics)
+
+
+@pytest.mark.parametrize(
+    ("kind", "positive", "p", "relations", "expected"),
+    [
+        (
+            "inclusion",
+            True,
+            patient(**{DCSSC: "diffuse SSc"}),
+            {"same": {DCSSC}},
+            (HOLDS, ["Dx: the profile's diagnosis diffuse SSc is dcSSc, X"], {"diagnosis"}),
+        ),
+        (
+            "inclusion",
+            False,  # a disease in an inclusion that is not about the diagnosis: only text
+            patient(**{SSC: "SSc"}),
+            {"broader": {SSC}},
+            (REVIEW, ["held only as text: dcSSc"], set()),
+        ),
+        (
+            "exclusion",
+            False,
+            patient(**{SSC: "SSc"}),
+            {"broader": {SSC}},
+            (
+                UNKNOWN,
+                ["Dx: the profile says SSc, broader than dcSSc, X; which form it is decides"],
+                {"diagnosis"},
+            ),
+        ),
+        (
+            "exclusion",
+            False,
+            patient(**{SSC: "SSc"}),
+            {},
+            (REVIEW, ["Dx: dcSSc, X is not among the profile's diagnoses"], set()),
+        ),
+        (
+            "inclusion",
+            True,
+            patient(),
+            {},
+            (UNKNOWN, ["Dx: the profile gives no diagnoses"], {"diagnosis"}),
+        ),
+        (
+            "inclusion",
+            True,
+            patient(**{SSC: "SSc", "m:y": "Y"}),
+            {},
+            (FAILS, ["Dx: none of the profile's diagnoses (SSc, Y) is dcSSc, X"], {"diagnosis"}),
+        ),
+    ],
+)
+def test_a_disease_clause(
+    kind: str, positive: bool, p: Patient, relations: dict, expected: tuple
+) -> None:
+    o = own(disease_node(positive), p, kind, diagnoses={"n": relations})
+    assert as_tuple(o) == expected
+
+
+# -- a criterion's tree --------------------------------------------------------------------------
+
+
+def tree(*nodes: Node) -> Criterion:
+    return Criterion(nodes[0].iri, "inclusion", 1, {n.iri: n for n in nodes})
+
+
+def test_a_tree_combines_its_own_clause_with_all_of_and_any_of() -> None:
+    p = patient()
+    p.given[LVEF] = "60 %"
+    ok = (True, Value("percent", 60.0, "60 %"))
+    no = (False, Value("percent", 60.0, "60 %"))
+    root = Node("root", label="Root", all_of=["a", "b"], any_of=["c", "d"])
+    c = tree(
+        root,
+        lvef(iri="a", label="A"),
+        lvef(iri="b", label="B"),
+        lvef(iri="c", label="C"),
+        lvef(iri="d", label="D"),
+    )
+    e = Evaluator(facts(p, thresholds={"a": ok, "b": ok, "c": no, "d": ok}), "inclusion")
+    o = e.node(c, "root")
+    assert o.value == HOLDS
+    assert [r.split(",")[0] for r in o.reasons] == [
+        'A ("LVEF >= 45%")',
+        'B ("LVEF >= 45%")',
+        'D ("LVEF >= 45%")',
+    ]
+    e = Evaluator(facts(p, thresholds={"a": ok, "b": no, "c": ok, "d": ok}), "inclusion")
+    o = e.node(c, "root")
+    assert (o.value, [r.split(",")[0] for r in o.reasons]) == (FAILS, ['B ("LVEF >= 45%")'])
+    assert o.checked == {"threshold"}
+
+
+def test_a_tree_without_any_structure_or_with_a_cycle_is_for_review() -> None:
+    bare = Node("root", label="Root", text="Any other condition")
+    assert as_tuple(Evaluator(facts(patient()), "inclusion").node(tree(bare), "root")) == (
+        REVIEW,
+        ["held only as text: Any other condition"],
+        set(),
+    )
+    unlabelled = Node("root", label="Root")
+    assert Evaluator(facts(patient()), "inclusion").node(tree(unlabelled), "root").reasons == [
+        "held only as text: Root"
+    ]
+    loop = tree(Node("root", label="Root", all_of=["x"]), Node("x", label="X", all_of=["root"]))
+    assert as_tuple(Evaluator(facts(patient()), "inclusion").node(loop, "root")) == (
+        REVIEW,
+        ["Root: its parts refer back to it"],
+        set(),
+    )
