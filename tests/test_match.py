@@ -17,7 +17,7 @@ from cartkg.matching import ProfileError, check, match_patient
 from cartkg.matching.engine import TrialResult
 from cartkg.matching.profile import profile_from_turtle
 from cartkg.matching.units import Unit, quantity, registry
-from cartkg.namespaces import converter, prefix_map
+from cartkg.namespaces import CARTKG, converter, prefix_map
 from cartkg.paths import Project
 from cartkg.queries import EmbeddedClient, EndpointClient, QueryClient
 from cartkg.store import open_store
@@ -51,6 +51,9 @@ MEETS_ALL: dict[str, Any] = {
     "prior_therapies": ["rituximab", "mycophenolate mofetil"],
     "conditions": {"pregnant": False, "prior_car_t": False},
 }
+
+
+LAST = f"measurements[{len(MEETS_ALL['measurements']) - 1}]"  # where with_measure puts one
 
 
 def with_measure(profile: dict[str, Any], measure: str, entry: dict[str, Any] | None) -> dict:
@@ -426,6 +429,19 @@ def test_cli_json_has_every_trial_with_its_criteria(
     assert "https://w3id.org/cartkg/vocab/drug/rituximab" in resolved["prior_therapies"]
 
 
+@pytest.mark.parametrize("micro", ["\u00b5", "\u03bc", "u"])  # the micro sign, Greek mu, ASCII
+def test_a_ucum_unit_the_graph_does_not_name_is_converted(client: QueryClient, micro: str) -> None:
+    given = with_measure(MEETS_ALL, "Hb", {"value": 0.11, "unit": f"mg/{micro}L"})
+    patient, _ = match_patient(client, check(given, "t"), SEED)
+    expected, _ = match_patient(client, check(MEETS_ALL, "t"), SEED)  # 11 g/dL
+    hb = f"{CARTKG}measure/hemoglobin"
+    assert [v.dimension for v in patient.values[hb]] == [v.dimension for v in expected.values[hb]]
+    assert [v.canonical for v in patient.values[hb]] == pytest.approx(
+        [v.canonical for v in expected.values[hb]]
+    )
+    assert patient.given[hb] == f"0.11 mg/{micro}L"
+
+
 def test_disease_duration_is_read_in_any_time_unit(client: QueryClient) -> None:
     patient, _ = match_patient(
         client, check({**MEETS_ALL, "disease_duration": {"value": 2, "unit": "a"}}, "t"), SEED
@@ -440,7 +456,15 @@ def test_disease_duration_is_read_in_any_time_unit(client: QueryClient) -> None:
         ({**MEETS_ALL, "age": 300}, "age: 300 is greater than the maximum of 130"),
         (with_measure(MEETS_ALL, "ANC", {"value": -1, "unit": "10^9/L"}), "value: -1 is less"),
         (with_measure(MEETS_ALL, "LVEF", {"value": 50, "unit": "g/dL"}), "does not fit 'LVEF'"),
-        (with_measure(MEETS_ALL, "LVEF", {"value": 50, "unit": "furlongs"}), "unit"),
+        (
+            with_measure(MEETS_ALL, "LVEF", {"value": 50, "unit": "furlongs"}),
+            f"error: {LAST}.unit: no unit is named 'furlongs'",
+        ),
+        (
+            # the unit scheme's own CURIE names it, but it is no unit
+            with_measure(MEETS_ALL, "LVEF", {"value": 50, "unit": "unit:"}),
+            f"error: {LAST}.unit: 'unit:' is not a unit the graph converts\n",
+        ),
         (with_measure(MEETS_ALL, "nonsense measure", {"value": 5, "unit": "%"}), "measure"),
         ({**MEETS_ALL, "sex": "other"}, "sex"),
         ({**MEETS_ALL, "diagnoses": ["not a disease at all"]}, "diagnoses[0]"),
@@ -449,8 +473,12 @@ def test_disease_duration_is_read_in_any_time_unit(client: QueryClient) -> None:
         # MONDO's closest names, not only those of the graph's own few disease terms
         ({**MEETS_ALL, "diagnoses": ["lupus"]}, "MONDO:0007915"),
         (
+            {**MEETS_ALL, "diagnoses": ["lupus"]},
+            "error: diagnoses[0]: no disease is named 'lupus'; the closest names the graph holds:",
+        ),
+        (
             with_measure(MEETS_ALL, "LVEF", {"value": 50, "unit": "--"}),
-            ".unit: '--' names nothing\n",
+            f"error: {LAST}.unit: '--' names nothing\n",
         ),
         ({**MEETS_ALL, "weight": {"value": 62, "unit": "%"}}, "weight.unit"),
         ({**MEETS_ALL, "disease_duration": {"value": 3, "unit": "kg"}}, "not a unit of time"),

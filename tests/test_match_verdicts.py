@@ -31,6 +31,7 @@ from cartkg.matching.engine import (
     criterion_verdict,
 )
 from cartkg.matching.profile import Patient, Value
+from cartkg.matching.units import Unit, Units
 
 LVEF = V + "measure/lvef"
 SSC, DCSSC = "mondo:ssc", "mondo:dcssc"
@@ -173,6 +174,21 @@ STUDIED = {"trial": ["systemic sclerosis", "lupus nephritis"]}
             STUDIED,
             "met",
             "the trial studies lupus nephritis, systemic sclerosis; the profile says SSc",
+        ),
+        (
+            patient(**{SSC: "SSc", DCSSC: "dcSSc"}),
+            {"same": {SSC, DCSSC}},
+            STUDIED,
+            "met",
+            "the trial studies lupus nephritis, systemic sclerosis; the profile says dcSSc, SSc",
+        ),
+        (
+            patient(**{SSC: "SSc", DCSSC: "dcSSc"}),
+            {"broader": {SSC, DCSSC}},
+            STUDIED,
+            "unknown",
+            "the trial studies lupus nephritis, systemic sclerosis; the profile says dcSSc, SSc,"
+            " which is broader",
         ),
         (
             # a diagnosis the trial names as its own criterion, though no indication is recorded
@@ -368,6 +384,19 @@ def test_a_condition_the_profile_states_proves_an_exclusion() -> None:
         ["Pregnancy: the profile says lactating"],
         {"condition"},
     )
+    assert own(n, flagged(pregnant=True, lactating=True), "exclusion").reasons == [  # type: ignore[union-attr]
+        "Pregnancy: the profile says pregnant, lactating"
+    ]
+    car_t = Node("n", label="CAR-T", text="Prior CAR-T", topics={V + "topic/prior-car-t"})
+    assert own(car_t, flagged(prior_car_t=True), "exclusion").reasons == [  # type: ignore[union-attr]
+        "CAR-T: the profile says prior car t"
+    ]
+    assert own(car_t, flagged(prior_car_t=False), "exclusion").reasons == [  # type: ignore[union-attr]
+        "held only as text: Prior CAR-T (profile: prior car t: no)"
+    ]
+    assert own(n, flagged(pregnant=False, lactating=False), "exclusion").reasons == [  # type: ignore[union-attr]
+        "held only as text: Pregnant or breastfeeding (profile: pregnant: no, lactating: no)"
+    ]
     # a stated "no" does not prove the exclusion false: the text may say more
     assert as_tuple(own(n, flagged(pregnant=False), "exclusion")) == (
         REVIEW,
@@ -397,10 +426,10 @@ def test_a_flag_topic_with_parts_or_without_text_is_left_to_its_parts() -> None:
 def test_prior_therapies_are_for_review_naming_those_the_profile_lists() -> None:
     n = Node("n", label="Prior", drugs={"d:rtx": "rituximab", "d:cyc": "cyclophosphamide"})
     p = patient()
-    p.therapies = {"d:rtx": "Rituxan", "d:mmf": "MMF"}
+    p.therapies = {"d:rtx": "Rituxan", "d:mmf": "MMF", "d:cyc": "Cytoxan"}
     assert as_tuple(own(n, p)) == (
         REVIEW,
-        ["Prior: about prior therapies; the profile lists Rituxan"],
+        ["Prior: about prior therapies; the profile lists Rituxan, Cytoxan"],
         set(),
     )
     assert as_tuple(own(n)) == (REVIEW, ["Prior: about prior therapies"], set())
@@ -420,6 +449,24 @@ def disease_node(positive: bool = True) -> Node:
             patient(**{DCSSC: "diffuse SSc"}),
             {"same": {DCSSC}},
             (HOLDS, ["Dx: the profile's diagnosis diffuse SSc is dcSSc, X"], {"diagnosis"}),
+        ),
+        (
+            "inclusion",
+            True,
+            patient(**{DCSSC: "diffuse SSc", "m:x": "X-dx"}),
+            {"same": {DCSSC, "m:x"}},
+            (HOLDS, ["Dx: the profile's diagnosis X-dx, diffuse SSc is dcSSc, X"], {"diagnosis"}),
+        ),
+        (
+            "exclusion",
+            False,
+            patient(**{SSC: "SSc", "m:y": "Y"}),
+            {"broader": {SSC, "m:y"}},
+            (
+                UNKNOWN,
+                ["Dx: the profile says Y, SSc, broader than dcSSc, X; which form it is decides"],
+                {"diagnosis"},
+            ),
         ),
         (
             "inclusion",
@@ -514,9 +561,50 @@ def test_a_tree_without_any_structure_or_with_a_cycle_is_for_review() -> None:
     assert Evaluator(facts(patient()), "inclusion").node(tree(unlabelled), "root").reasons == [
         "held only as text: Root"
     ]
-    loop = tree(Node("root", label="Root", all_of=["x"]), Node("x", label="X", all_of=["root"]))
-    assert as_tuple(Evaluator(facts(patient()), "inclusion").node(loop, "root")) == (
-        REVIEW,
-        ["Root: its parts refer back to it"],
-        set(),
-    )
+    for parts in ("all_of", "any_of"):
+        root = Node("root", label="Root", **{parts: ["x"]})  # type: ignore[arg-type]
+        loop = tree(root, Node("x", label="X", **{parts: ["root"]}))  # type: ignore[arg-type]
+        assert as_tuple(Evaluator(facts(patient()), "inclusion").node(loop, "root")) == (
+            REVIEW,
+            ["Root: its parts refer back to it"],
+            set(),
+        )
+
+
+# -- a value in a dimension's canonical unit -----------------------------------------------------
+
+G_L = Unit("u:g-per-l", "g/L", "g/L", "mass-concentration", 1.0)
+G_DL = Unit("u:g-per-dl", "g/dL", "g/dL", "mass-concentration", 10.0)
+DAY = Unit("u:day", "d", "d", "time", 1.0)
+SCORE = Unit("u:score", "points", None, "score-points", 1.0)
+TENTHS = Unit("u:tenths", "tenths", None, "score-points", 0.1)  # an annotation unit of the graph
+WEEK_NO_UCUM = Unit("u:week", "wk", None, "time", 7.0)
+PERCENT = Unit("u:percent", "%", "%", "percent", 1.0)
+UNITS = Units([G_L, G_DL, DAY, SCORE, TENTHS, WEEK_NO_UCUM, PERCENT], {})
+
+
+def test_a_unit_without_a_ucum_code_converts_by_the_graphs_factor() -> None:
+    assert UNITS.to_canonical(50, TENTHS, "score-points") == pytest.approx(5.0)
+    assert UNITS.to_canonical(2, WEEK_NO_UCUM, "time") == pytest.approx(14.0)
+    # only into its own dimension: no factor leads out of it, and no UCUM code either
+    assert UNITS.to_canonical(3, SCORE, "percent") is None
+    assert UNITS.to_canonical(3, SCORE, "time") is None
+
+
+def test_units_with_ucum_codes_are_converted_by_pint_not_by_the_factor() -> None:
+    wrong_factor = Unit("u:g-per-dl", "g/dL", "g/dL", "mass-concentration", 99.0)
+    assert UNITS.to_canonical(1.1, wrong_factor, "mass-concentration") == pytest.approx(11.0)
+    assert UNITS.to_canonical(1.1, G_DL, "mass-concentration") == pytest.approx(11.0)
+
+
+def test_a_ucum_code_the_graph_does_not_list_converts_into_any_dimension_pint_allows() -> None:
+    mg_ul = Unit(None, "mg/uL", "mg/uL", None, None)
+    assert UNITS.to_canonical(0.011, mg_ul, "mass-concentration") == pytest.approx(11.0)
+    assert UNITS.to_canonical(0.011, mg_ul, "time") is None  # pint: not a time
+
+
+def test_a_unit_of_another_dimension_is_not_converted_even_where_pint_could() -> None:
+    # the graph's dimensions decide: a unit it files under another dimension is not this one's
+    elsewhere = Unit("u:odd", "g/dL", "g/dL", "ratio", 1.0)
+    assert UNITS.to_canonical(1.0, elsewhere, "mass-concentration") is None
+    assert UNITS.to_canonical(1.0, G_DL, "nothing-canonical") is None
