@@ -5,6 +5,9 @@ was checked), since the reasons are what a reader of `cartkg match` is shown."""
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import pytest
 
 from cartkg.matching.engine import (
@@ -30,7 +33,14 @@ from cartkg.matching.engine import (
     _trial_verdict,
     criterion_verdict,
 )
-from cartkg.matching.profile import Patient, Value
+from cartkg.matching.profile import (
+    Patient,
+    ProfileError,
+    Value,
+    check,
+    profile_from_turtle,
+    read_profile,
+)
 from cartkg.matching.units import Unit, Units
 
 LVEF = V + "measure/lvef"
@@ -608,3 +618,143 @@ def test_a_unit_of_another_dimension_is_not_converted_even_where_pint_could() ->
     elsewhere = Unit("u:odd", "g/dL", "g/dL", "ratio", 1.0)
     assert UNITS.to_canonical(1.0, elsewhere, "mass-concentration") is None
     assert UNITS.to_canonical(1.0, G_DL, "nothing-canonical") is None
+
+
+# -- a profile in Turtle, and profile files ------------------------------------------------------
+
+FULL_TURTLE = """
+@prefix cartkg: <https://w3id.org/cartkg/vocab/> .
+@prefix sex: <https://w3id.org/cartkg/vocab/sex/> .
+@prefix MONDO: <http://purl.obolibrary.org/obo/MONDO_> .
+
+<#p> a cartkg:PatientProfile ;
+  cartkg:patientAge 45.5 ;
+  cartkg:patientSex sex:female ;
+  cartkg:diagnosis "dcSSc" , MONDO:0005100 ;
+  cartkg:diseaseDuration [ cartkg:quantityValue 3 ; cartkg:unit "a" ] ;
+  cartkg:organInvolvement "lung" , "skin"@en ;
+  cartkg:bodyWeight [ cartkg:quantityValue 62 ; cartkg:unit "kg" ] ;
+  cartkg:priorTherapy "rituximab" , "cyclophosphamide" ;
+  cartkg:measurement
+    [ a cartkg:PatientMeasurement ; cartkg:measure "ALT" ; cartkg:quantityValue 30 ;
+      cartkg:unit "U/L" ; cartkg:upperLimitOfNormal 40 ] ,
+    [ a cartkg:PatientMeasurement ; cartkg:measure "total bilirubin" ; cartkg:quantityValue 12 ;
+      cartkg:unit "umol/L" ; cartkg:upperLimitOfNormal 21 ] ;
+  cartkg:pregnant false ;
+  cartkg:priorCarT true .
+
+# another node of the file, with the same properties: only the profile's own are read
+<#relative> cartkg:patientAge 70 ; cartkg:patientSex sex:male ; cartkg:diagnosis "lupus" ;
+  cartkg:bodyWeight [ cartkg:quantityValue 90 ; cartkg:unit "kg" ] ; cartkg:pregnant true ;
+  cartkg:measurement [ cartkg:measure "Hb" ; cartkg:quantityValue 9 ; cartkg:unit "g/dL" ;
+                       cartkg:upperLimitOfNormal 17 ] .
+"""
+
+FULL_JSON = {
+    "age": 45.5,
+    "sex": "female",
+    "diagnoses": ["dcSSc", "http://purl.obolibrary.org/obo/MONDO_0005100"],
+    "disease_duration": {"value": 3, "unit": "a"},
+    "organ_involvement": ["lung", "skin"],
+    "weight": {"value": 62, "unit": "kg"},
+    "prior_therapies": ["cyclophosphamide", "rituximab"],
+    "measurements": [
+        {"measure": "ALT", "value": 30, "unit": "U/L", "uln": 40.0},
+        {"measure": "total bilirubin", "value": 12, "unit": "umol/L", "uln": 21.0},
+    ],
+    "conditions": {"pregnant": False, "prior_car_t": True},
+}
+
+
+def by_measure(data: dict) -> dict:
+    return {**data, "measurements": sorted(data["measurements"], key=lambda m: m["measure"])}
+
+
+def test_every_field_of_a_turtle_profile_is_read_from_the_profile_node_only() -> None:
+    data = profile_from_turtle(FULL_TURTLE, "p.ttl")
+    assert by_measure(data) == FULL_JSON
+    assert check(data, "p.ttl") is data
+
+
+@pytest.mark.parametrize("suffix", [".ttl", ".TURTLE"])
+def test_a_profile_file_in_turtle(tmp_path: Path, suffix: str) -> None:
+    path = tmp_path / f"p{suffix}"
+    path.write_text(FULL_TURTLE, encoding="utf-8")
+    assert by_measure(read_profile(path)) == FULL_JSON
+    path.write_text(FULL_TURTLE.replace("patientAge 45.5", "patientAge 300"), encoding="utf-8")
+    with pytest.raises(ProfileError) as caught:
+        read_profile(path)
+    assert str(caught.value) == f"{path}: age: 300.0 is greater than the maximum of 130"
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (
+            ("patientAge 45.5 ;", "patientAge 45.5, 46 ;"),
+            "p.ttl: cartkg:patientAge has 2 values; give one",
+        ),
+        (
+            ("cartkg:measurement\n", 'cartkg:measurement "ALT 30",\n'),
+            "p.ttl: cartkg:measurement takes a node, not ",
+        ),
+        (("<#p> a", "<#p> is"), "p.ttl: not Turtle: "),
+    ],
+)
+def test_a_turtle_profile_error_names_the_file_and_the_property(
+    tmp_path: Path, change: tuple[str, str], message: str
+) -> None:
+    path = tmp_path / "p.ttl"
+    path.write_text(FULL_TURTLE.replace(*change), encoding="utf-8")
+    with pytest.raises(ProfileError) as caught:
+        read_profile(path)
+    assert str(caught.value).startswith(f"{tmp_path}/{message}")
+
+
+def test_a_json_profile_file_and_its_errors(tmp_path: Path) -> None:
+    path = tmp_path / "p.json"
+    path.write_text(json.dumps(FULL_JSON), encoding="utf-8")
+    assert read_profile(path) == FULL_JSON
+    path.write_text(json.dumps({**FULL_JSON, "age": 300}), encoding="utf-8")
+    with pytest.raises(ProfileError) as caught:
+        read_profile(path)
+    assert str(caught.value) == f"{path}: age: 300 is greater than the maximum of 130"
+    with pytest.raises(ProfileError) as caught:
+        read_profile(tmp_path / "missing.json")
+    assert str(caught.value) == f"{tmp_path / 'missing.json'}: no such file"
+
+
+def test_of_several_schema_errors_the_shallowest_is_named_then_by_message() -> None:
+    deep = {"measure": "ANC", "value": -1, "unit": "10^9/L"}
+    with pytest.raises(ProfileError, match=r"^t: age: 300 is greater"):
+        check({"measurements": [deep], "age": 300}, "t")
+    # at one depth, by message: "'other' ..." sorts before "300 ..."
+    with pytest.raises(ProfileError, match=r"^t: sex: 'other' is not one of"):
+        check({"age": 300, "sex": "other"}, "t")
+
+
+def test_the_profile_as_shown_with_the_match() -> None:
+    p = Patient(
+        label="p1",
+        sex="male",
+        diagnoses={"m:1": "SSc"},
+        given={"m:lvef": "60 %"},
+        therapies={"d:1": "RTX"},
+        organs={"o:1": "lung"},
+        flags={"pregnant": False},
+        derived=["CrCl 90"],
+        disease_duration="3 a (1096 days)",
+        weight_kg=62.0,
+    )
+    assert p.as_json() == {
+        "id": "p1",
+        "sex": "male",
+        "diagnoses": {"m:1": "SSc"},
+        "measurements": {"m:lvef": "60 %"},
+        "prior_therapies": {"d:1": "RTX"},
+        "organ_involvement": {"o:1": "lung"},
+        "conditions": {"pregnant": False},
+        "disease_duration": "3 a (1096 days)",
+        "weight_kg": 62.0,
+        "derived": ["CrCl 90"],
+    }
