@@ -632,7 +632,8 @@ FULL_TURTLE = """
   cartkg:patientSex sex:female ;
   cartkg:diagnosis "dcSSc" , MONDO:0005100 ;
   cartkg:diseaseDuration [ cartkg:quantityValue 3 ; cartkg:unit "a" ] ;
-  cartkg:organInvolvement "lung" , "skin"@en ;
+  # a datatype rdflib does not map reads as its text
+  cartkg:organInvolvement "lung" , "skin"@en , "heart"^^<https://example.org/organ-name> ;
   cartkg:bodyWeight [ cartkg:quantityValue 62 ; cartkg:unit "kg" ] ;
   cartkg:priorTherapy "rituximab" , "cyclophosphamide" ;
   cartkg:measurement
@@ -655,7 +656,7 @@ FULL_JSON = {
     "sex": "female",
     "diagnoses": ["dcSSc", "http://purl.obolibrary.org/obo/MONDO_0005100"],
     "disease_duration": {"value": 3, "unit": "a"},
-    "organ_involvement": ["lung", "skin"],
+    "organ_involvement": ["heart", "lung", "skin"],
     "weight": {"value": 62, "unit": "kg"},
     "prior_therapies": ["cyclophosphamide", "rituximab"],
     "measurements": [
