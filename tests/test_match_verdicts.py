@@ -68,49 +68,36 @@ PARTS = {
 
 
 @pytest.mark.parametrize(
-    ("values", "expected", "reasons"),
+    ("combine", "values", "expected", "reasons"),
     [
-        ("TT", HOLDS, ["t", "t"]),
-        ("TF", FAILS, ["f"]),
-        ("FU", FAILS, ["f"]),
-        ("TU", UNKNOWN, ["u"]),
-        ("UR", UNKNOWN, ["u"]),
-        ("TR", REVIEW, ["r"]),
-        ("RR", REVIEW, ["r", "r"]),
-        ("TFUR", FAILS, ["f"]),
+        # all of: fails first, then unknown, then review
+        (_all, "TT", HOLDS, ["t", "t"]),
+        (_all, "TF", FAILS, ["f"]),
+        (_all, "FU", FAILS, ["f"]),
+        (_all, "TU", UNKNOWN, ["u"]),
+        (_all, "UR", UNKNOWN, ["u"]),
+        (_all, "TR", REVIEW, ["r"]),
+        (_all, "RR", REVIEW, ["r", "r"]),
+        (_all, "TFUR", FAILS, ["f"]),
+        # any of: holds first, then unknown, then review
+        (_any, "FF", FAILS, ["f", "f"]),
+        (_any, "FT", HOLDS, ["t"]),
+        (_any, "TU", HOLDS, ["t"]),
+        (_any, "FU", UNKNOWN, ["u"]),
+        (_any, "UR", UNKNOWN, ["u"]),
+        (_any, "FR", REVIEW, ["r"]),
+        (_any, "RR", REVIEW, ["r", "r"]),
+        (_any, "TFUR", HOLDS, ["t"]),
     ],
 )
-def test_all_of_fails_first_then_unknown_then_review(
-    values: str, expected: str, reasons: list[str]
+def test_all_of_and_any_of_combine_parts(
+    combine: object, values: str, expected: str, reasons: list[str]
 ) -> None:
     parts = [PARTS[v] for v in values]
-    combined = _all(parts)
+    combined = combine(parts)  # type: ignore[operator]
     assert combined.value == expected
     assert combined.reasons == reasons  # only the deciding parts say why
     assert combined.checked == set().union(*(p.checked for p in parts))  # every part's
-
-
-@pytest.mark.parametrize(
-    ("values", "expected", "reasons"),
-    [
-        ("FF", FAILS, ["f", "f"]),
-        ("FT", HOLDS, ["t"]),
-        ("TU", HOLDS, ["t"]),
-        ("FU", UNKNOWN, ["u"]),
-        ("UR", UNKNOWN, ["u"]),
-        ("FR", REVIEW, ["r"]),
-        ("RR", REVIEW, ["r", "r"]),
-        ("TFUR", HOLDS, ["t"]),
-    ],
-)
-def test_any_of_holds_first_then_unknown_then_review(
-    values: str, expected: str, reasons: list[str]
-) -> None:
-    parts = [PARTS[v] for v in values]
-    combined = _any(parts)
-    assert combined.value == expected
-    assert combined.reasons == reasons
-    assert combined.checked == set().union(*(p.checked for p in parts))
 
 
 def test_no_parts_hold_all_of_and_fail_any_of() -> None:
